@@ -9582,12 +9582,12 @@ var require_readable = __commonJS({
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
-          const onAbort = () => {
+          const onAbort2 = () => {
             this.destroy(signal.reason ?? new AbortError());
           };
-          signal?.addEventListener("abort", onAbort);
+          signal?.addEventListener("abort", onAbort2);
           this.on("close", function() {
-            signal?.removeEventListener("abort", onAbort);
+            signal?.removeEventListener("abort", onAbort2);
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
@@ -19286,22 +19286,22 @@ var require_lib = __commonJS({
       return new (P4 || (P4 = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
-            step2(generator.next(value));
+            step3(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step2(generator["throw"](value));
+            step3(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step2(result) {
+        function step3(result) {
           result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step2((generator = generator.apply(thisArg, _arguments || [])).next());
+        step3((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -37290,22 +37290,22 @@ var __awaiter = function(thisArg, _arguments, P4, generator) {
   return new (P4 || (P4 = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
-        step2(generator.next(value));
+        step3(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step2(generator["throw"](value));
+        step3(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step2(result) {
+    function step3(result) {
       result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step2((generator = generator.apply(thisArg, _arguments || [])).next());
+    step3((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -37625,10 +37625,8 @@ function info(message) {
 
 // src/errors.ts
 var EdictError = class extends Error {
-  code;
-  position;
   constructor(code2, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    super(message, options.cause === void 0 ? void 0 : options);
     this.name = "EdictError";
     this.code = code2;
     if (options.position) this.position = options.position;
@@ -37784,22 +37782,22 @@ var __awaiter2 = function(thisArg, _arguments, P4, generator) {
   return new (P4 || (P4 = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
-        step2(generator.next(value));
+        step3(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step2(generator["throw"](value));
+        step3(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step2(result) {
+    function step3(result) {
       result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step2((generator = generator.apply(thisArg, _arguments || [])).next());
+    step3((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function getAuthString(token, options) {
@@ -41913,7 +41911,7 @@ function concatBytes(...parts) {
 function bytesEqual(a, b3) {
   if (a.length !== b3.length) return false;
   let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b3[i2] ?? 0);
+  for (let i2 = 0; i2 < a.length; i2++) diff |= a[i2] ^ b3[i2];
   return diff === 0;
 }
 var HEX = "0123456789abcdef";
@@ -42056,19 +42054,19 @@ async function withRetries(attempt, call, options = {}, budget = { waitedMs: 0 }
       return await attempt();
     } catch (e) {
       const failure2 = call.signal?.aborted ? void 0 : (call.classify ?? classifyFailure)(e, now());
-      const step2 = failure2 ? nextRetry(failure2, attempts, budget.waitedMs, policy) : void 0;
-      if (!failure2 || !step2 || !step2.retry) {
-        if (typeof e === "object" && e !== null && (attempts > 1 || step2)) {
-          records.set(e, { attempts, waitedMs, ...step2 && !step2.retry ? { stopped: step2.why ?? "" } : {} });
+      const step3 = failure2 ? nextRetry(failure2, attempts, budget.waitedMs, policy) : void 0;
+      if (!failure2 || !step3 || !step3.retry) {
+        if (typeof e === "object" && e !== null && (attempts > 1 || step3)) {
+          records.set(e, { attempts, waitedMs, ...step3 && !step3.retry ? { stopped: step3.why ?? "" } : {} });
         }
         throw e;
       }
       options.onRetry?.(
-        `GitHub answered ${failure2.kind === "connection failure" ? "nothing (connection failed)" : `HTTP ${failure2.status} (${failure2.kind})`} to ${call.what}: retrying in ${formatDelay(step2.delayMs)} (attempt ${attempts + 1} of ${policy.maxAttempts})`
+        `GitHub answered ${failure2.kind === "connection failure" ? "nothing (connection failed)" : `HTTP ${failure2.status} (${failure2.kind})`} to ${call.what}: retrying in ${formatDelay(step3.delayMs)} (attempt ${attempts + 1} of ${policy.maxAttempts})`
       );
-      budget.waitedMs += step2.delayMs;
-      waitedMs += step2.delayMs;
-      await sleep(step2.delayMs, call.signal);
+      budget.waitedMs += step3.delayMs;
+      waitedMs += step3.delayMs;
+      await sleep(step3.delayMs, call.signal);
     }
   }
 }
@@ -43816,123 +43814,248 @@ function comparator(op) {
   return (a, b3) => a < b3 ? less : a > b3 ? greater : equal;
 }
 
-// src/engine/access/compiled.ts
-var PLAN_CACHE_SIZE = 4096;
+// src/engine/access/statement.ts
+function compileStatement(s, index, compileBlock) {
+  const { policy, file } = s.source;
+  return {
+    index,
+    deny: s.Effect === "Deny",
+    actions: lowerCase2(s.Action),
+    notActions: lowerCase2(s.NotAction),
+    notResource: s.NotResource && anyOf2(s.NotResource.map((p2) => compileWildcard(p2))),
+    condition: s.Condition && compileBlock(s.Condition),
+    reason: Object.freeze(s.Sid === void 0 ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
+    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource)
+  };
+}
+function actionMatches(s, action) {
+  const some = (patterns) => patterns.some((p2) => globMatch(p2, action));
+  return (s.actions === void 0 || some(s.actions)) && (s.notActions === void 0 || !some(s.notActions));
+}
+var ROOT = [{ prefix: "", rest: void 0 }];
+function fileResource(pattern) {
+  const prefix = literalPrefix(pattern);
+  return { prefix, rest: pattern === `${prefix}*` ? void 0 : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+}
+var literalHead = (pattern) => pattern.split(/[*?]/)[0];
+function literalPrefix(pattern) {
+  const head = literalHead(pattern);
+  return head.slice(0, head.lastIndexOf("/") + 1);
+}
+function lowerCase2(patterns) {
+  return patterns?.map((p2) => p2.toLowerCase());
+}
+var anyOf2 = (matchers) => (value) => matchers.some((m2) => m2(value));
+
+// src/engine/access/prefix-index.ts
+var SLASH = 47;
+var step = (hash2, code2) => Math.imul(hash2, 31) + code2 & 1073741823;
+var slotOf = (hash2, bits) => Math.imul(hash2, 2654435761) >>> 32 - bits;
+function prefixTable() {
+  const prefixes = [""];
+  const numbers = /* @__PURE__ */ new Map([["", 0]]);
+  let slots = new Int32Array(2);
+  let bits = 0;
+  let maxDepth = 0;
+  const walk3 = [];
+  const table2 = {
+    add(prefix) {
+      if (numbers.has(prefix)) return;
+      numbers.set(prefix, prefixes.push(prefix) - 1);
+      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+    },
+    seal() {
+      bits = 32 - Math.clz32(2 * prefixes.length);
+      slots = new Int32Array(2 << bits);
+      prefixes.forEach((prefix, n) => {
+        let hash2 = 0;
+        for (let i2 = 0; i2 < prefix.length; i2++) hash2 = step(hash2, prefix.charCodeAt(i2));
+        if (n === 0) return;
+        let s = slotOf(hash2, bits);
+        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
+        slots[2 * s] = hash2;
+        slots[2 * s + 1] = n;
+      });
+      table2.parents = prefixes.map((prefix) => table2.deepest(prefix.slice(0, -1)));
+    },
+    numberOf: (prefix) => numbers.get(prefix),
+    parents: [0],
+    deepest(value) {
+      let count3 = 0;
+      for (let i2 = 0, hash2 = 0, depth = 0; i2 < value.length && depth < maxDepth; i2++) {
+        const code2 = value.charCodeAt(i2);
+        hash2 = step(hash2, code2);
+        if (code2 === SLASH) {
+          depth++;
+          walk3[count3++] = hash2;
+          walk3[count3++] = i2 + 1;
+        }
+      }
+      const mask = (1 << bits) - 1;
+      while (count3 > 0) {
+        const length = walk3[--count3];
+        const hash2 = walk3[--count3];
+        for (let s = slotOf(hash2, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
+          const prefix = prefixes[n];
+          if (slots[2 * s] === hash2 && prefix.length === length && value.indexOf(prefix) === 0) return n;
+        }
+      }
+      return 0;
+    }
+  };
+  return table2;
+}
+
+// src/engine/access/decision-table.ts
+var MEMO_BITS = 8;
+var ENTRY = 4;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
+function addTable(program, met) {
+  const statements = [];
+  for (const m2 of met.sort((a, b3) => a.statement.index - b3.statement.index)) {
+    const last2 = statements.at(-1);
+    if (last2?.statement !== m2.statement) statements.push(m2);
+    else if (last2.rest !== void 0) statements[statements.length - 1] = { statement: m2.statement, rest: m2.rest === void 0 ? void 0 : anyRest(last2.rest, m2.rest) };
+  }
+  const always = statements.filter(appliesWhenMet);
+  const denied = always.some((m2) => m2.statement.deny);
+  const tested = statements.filter((m2) => !appliesWhenMet(m2) && (m2.statement.deny || !denied));
+  const at = program.length;
+  program.push(tested.length, always.length);
+  if (tested.length <= MEMO_BITS) program.length += 1 << tested.length;
+  for (const { statement: s, rest } of tested) program.push(rest, s.notResource, s.condition, s);
+  for (const m2 of always) program.push(m2.statement);
+  return at;
+}
+var appliesWhenMet = ({ statement: s, rest }) => rest === void 0 && s.notResource === void 0 && s.condition === void 0;
+var anyRest = (a, b3) => (resource) => passes(a, resource) || passes(b3, resource);
+var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
+function decide({ program, approval }, at, resource, context3) {
+  const count3 = program[at];
+  const first2 = at + 2 + (count3 > MEMO_BITS ? 0 : 1 << count3);
+  if (count3 > MEMO_BITS) return make(program, at, first2, approval, (i2) => applies(program, first2 + ENTRY * i2, resource, context3));
+  let bits = 0;
+  for (let i2 = 0; i2 < count3; i2++) if (applies(program, first2 + ENTRY * i2, resource, context3)) bits |= 1 << i2;
+  return program[at + 2 + bits] ??= Object.freeze(make(program, at, first2, approval, (i2) => bits >> i2 & 1));
+}
+function applies(program, k3, resource, context3) {
+  if (!passes(program[k3], resource) || program[k3 + 1]?.(resource)) return false;
+  const condition = program[k3 + 2];
+  const result = condition === void 0 || condition(context3);
+  return result === "error" ? program[k3 + 3].deny : result;
+}
+function make(program, at, first2, approval, applied) {
+  const count3 = program[at];
+  const all = program.slice(first2 + ENTRY * count3, first2 + ENTRY * count3 + program[at + 1]);
+  for (let i2 = 0; i2 < count3; i2++) if (applied(i2)) all.push(program[first2 + ENTRY * i2 + 3]);
+  all.sort((a, b3) => a.index - b3.index);
+  if (all.length === 0) return IMPLICIT_DENY;
+  const denies = all.filter((s) => s.deny);
+  const reasons = Object.freeze((denies.length > 0 ? denies : all).map((s) => s.reason));
+  if (denies.length > 0) return { decision: "deny", reasons };
+  return approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
+}
+
+// src/engine/access/plan.ts
+var MERGE_BUDGET = 4096;
+function actionPlan(met, numberOf2, parents, approval) {
+  const own = /* @__PURE__ */ new Map([[0, []]]);
+  for (const statement2 of met) {
+    for (const { prefix, rest } of statement2.filings) {
+      const node = numberOf2(prefix);
+      (own.get(node) ?? own.set(node, []).get(node)).push({ statement: statement2, rest });
+    }
+  }
+  const metAlong = (node) => {
+    const lists = [own.get(0)];
+    for (let n = node; n !== 0; n = parents[n]) lists.push(own.get(n) ?? []);
+    return lists.flat();
+  };
+  let budget = MERGE_BUDGET + 8 * met.length;
+  for (const node of own.keys()) {
+    if ((budget -= metAlong(node).length) < 0) {
+      return (node2, resource, context3) => {
+        const once = { program: [], approval };
+        return decide(once, addTable(once.program, metAlong(node2)), resource, context3);
+      };
+    }
+  }
+  const tables = { program: [], approval };
+  const starts = /* @__PURE__ */ new Map();
+  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
+  return (node, resource, context3) => {
+    for (let n = node; ; n = parents[n]) {
+      const at = starts.get(n);
+      if (at !== void 0) return decide(tables, at, resource, context3);
+    }
+  };
+}
+
+// src/engine/access/compiled.ts
+var PLAN_CACHE_SIZE = 4096;
+var EMPTY_CONTEXT = Object.freeze({});
 function compileAccess(access2) {
   const byService = /* @__PURE__ */ new Map();
+  const prefixes = prefixTable();
   const readIp = ipReader();
+  const conditions = /* @__PURE__ */ new Map();
+  const compileBlock = (block) => {
+    const key2 = JSON.stringify(block);
+    if (!conditions.has(key2)) conditions.set(key2, compileCondition(block, readIp));
+    return conditions.get(key2);
+  };
   access2.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position, readIp);
-    for (const key2 of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key2, s);
+    const s = compileStatement(statement2, position, compileBlock);
+    for (const filing of s.filings) prefixes.add(filing.prefix);
+    for (const key2 of serviceKeys(s.actions)) (byService.get(key2) ?? byService.set(key2, []).get(key2)).push(s);
   });
-  const approvalFor = compileApproval(access2.RequireApproval);
+  prefixes.seal();
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
     let plan = plans.get(raw);
     if (plan === void 0) {
       const action = raw.toLowerCase();
-      plan = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
-      const { deny, allow } = plan;
-      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
-        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key2 of s.resourceKeys) addTo(s.deny ? deny : allow, key2, s);
-      });
+      const colon = action.indexOf(":");
+      const candidates3 = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
+      plan = actionPlan(
+        candidates3.filter((s) => actionMatches(s, action)),
+        prefixes.numberOf,
+        prefixes.parents,
+        approvalFor(access2, action)
+      );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
     }
     return plan;
   };
   const authorize = (request3) => {
-    const plan = planFor(request3.action);
-    const resource = request3.resource;
-    const context3 = request3.context ?? {};
-    const key2 = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan.deny, key2, resource, context3);
-    if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan.allow, key2, resource, context3);
-    if (allows === void 0) return IMPLICIT_DENY;
-    return plan.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan.approval };
+    const { resource } = request3;
+    return planFor(request3.action)(prefixes.deepest(resource), resource, request3.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
-function addTo(index, key2, s) {
-  const list4 = index.get(key2);
-  if (list4 === void 0) index.set(key2, [s]);
-  else list4.push(s);
-}
-function forEachCandidate(index, key2, visit3) {
-  const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
-  for (let i2 = 0, j3 = 0; i2 < any.length || j3 < keyed.length; ) {
-    const a = any[i2];
-    const b3 = keyed[j3];
-    visit3(a !== void 0 && (b3 === void 0 || a.index < b3.index) ? any[i2++] : keyed[j3++]);
-  }
-}
-function reasonsFor(index, key2, resource, context3) {
-  let reasons;
-  forEachCandidate(index, key2, (s) => {
-    if (applies(s, resource, context3)) (reasons ??= []).push(s.reason);
+function approvalFor({ RequireApproval: approval }, action) {
+  const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action));
+  if (!actions?.length) return void 0;
+  const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval;
+  return Object.freeze({
+    ...approverRole !== void 0 ? { approverRole } : {},
+    ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
+    actions: Object.freeze(actions)
   });
-  return reasons;
 }
-function compileApproval(approval) {
-  const patterns = [...approval?.Actions ?? []];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
-  return (action) => {
-    const actions = patterns.filter((_3, k3) => tests[k3]?.(action));
-    if (actions.length === 0) return void 0;
-    return Object.freeze({
-      ...approverRole !== void 0 ? { approverRole } : {},
-      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
-      actions: Object.freeze(actions)
-    });
-  };
-}
-function compileStatement(s, index, readIp) {
-  const { policy, file } = s.source;
-  return {
-    index,
-    deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase2(s.Action)),
-    notAction: compilePatterns(lowerCase2(s.NotAction)),
-    resource: compilePatterns(s.Resource),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition, readIp),
-    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
-    resourceKeys: patternKeys(s.Resource, "://", "/")
-  };
-}
-function keyOf(text2, from, end) {
-  const start = text2.indexOf(from);
-  const stop = start < 0 ? -1 : text2.indexOf(end, start + from.length);
-  return stop < 0 ? void 0 : text2.slice(0, stop + 1);
-}
-function patternKeys(patterns = ["*"], from, end) {
-  const keys = /* @__PURE__ */ new Set();
+function serviceKeys(patterns = ["*"]) {
+  const keys = [];
   for (const p2 of patterns) {
-    const key2 = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key2 === void 0) return [""];
-    keys.add(key2);
+    const head = literalHead(p2);
+    const colon = head.indexOf(":");
+    if (colon < 0) return [""];
+    const key2 = head.slice(0, colon + 1);
+    if (!keys.includes(key2)) keys.push(key2);
   }
-  return [...keys];
-}
-function lowerCase2(patterns) {
-  return patterns?.map((p2) => p2.toLowerCase());
-}
-function compilePatterns(patterns) {
-  const matchers = patterns?.map((p2) => compileWildcard(p2));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m2) => m2(value)));
-}
-function applies(s, resource, context3) {
-  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
-  const result = s.condition?.(context3) ?? true;
-  return result === "error" ? s.deny : result;
+  return keys;
 }
 
 // src/diff/cells/glob-cells.ts
@@ -43968,7 +44091,7 @@ function closure(m2, positions) {
   }
   return [...set].sort((a, b3) => a - b3);
 }
-function step(m2, state, cp, lowered) {
+function step2(m2, state, cp, lowered) {
   if (m2.kind === "iexact") {
     const pos = state[0];
     const l3 = lowered;
@@ -44055,8 +44178,8 @@ function findCells(patterns, options = {}) {
     else start.live.set(j3, st);
   });
   const cells = /* @__PURE__ */ new Map();
-  const keyOf3 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
-  const seen = /* @__PURE__ */ new Set([keyOf3(start)]);
+  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
   let queue = [start];
   let states = 0;
   let complete = true;
@@ -44081,14 +44204,14 @@ function findCells(patterns, options = {}) {
         const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
         for (const [j3, st] of s.live) {
           const m2 = machines[j3];
-          const to = step(m2, st, cp, m2.kind === "iexact" ? lowered(cp) : void 0);
+          const to = step2(m2, st, cp, m2.kind === "iexact" ? lowered(cp) : void 0);
           if (to.length === 0) continue;
           if (forever(m2, to)) n.always.push(j3);
           else n.live.set(j3, to);
         }
         n.always.sort((a, b3) => a - b3);
         if (!alive(n)) continue;
-        const key2 = keyOf3(n);
+        const key2 = keyOf2(n);
         if (seen.has(key2)) continue;
         seen.add(key2);
         next.push(n);
@@ -44213,23 +44336,23 @@ var OTHER_WORDS = ["other", "another", "x"];
 function sortedUnique(nums) {
   return [...new Set(nums)].sort((a, b3) => a - b3);
 }
-function orderedCandidates(thresholds, show4, label, step2, words) {
+function orderedCandidates(thresholds, show4, label, step3, words) {
   const t2 = sortedUnique(thresholds.filter(Number.isFinite));
   if (t2.length === 0) return [{ value: show4(0), phrase: `= ${label(0)}` }];
   const [below, above] = words;
   const out = [];
   const first2 = t2[0];
   const last2 = t2.at(-1);
-  out.push({ value: show4(first2 - step2), phrase: `${below} ${label(first2)}` });
+  out.push({ value: show4(first2 - step3), phrase: `${below} ${label(first2)}` });
   t2.forEach((x3, i2) => {
     out.push({ value: show4(x3), phrase: `= ${label(x3)}` });
     const next = t2[i2 + 1];
     if (next !== void 0) {
-      const inside = x3 + step2 < next ? x3 + step2 : (x3 + next) / 2;
+      const inside = x3 + step3 < next ? x3 + step3 : (x3 + next) / 2;
       if (inside > x3 && inside < next) out.push({ value: show4(inside), phrase: `between ${label(x3)} and ${label(next)}` });
     }
   });
-  out.push({ value: show4(last2 + step2), phrase: `${above} ${label(last2)}` });
+  out.push({ value: show4(last2 + step3), phrase: `${above} ${label(last2)}` });
   return out;
 }
 function isoOrSeconds(ms) {
@@ -44625,7 +44748,7 @@ function searchCells(patterns, relevant2, domain, budget, allowEmpty) {
     complete: search.complete
   };
 }
-function decide(deny, allow, approval) {
+function decide2(deny, allow, approval) {
   return deny ? "deny" : allow ? approval ? "approval_required" : "allow" : "deny";
 }
 var RANK = { deny: 0, approval_required: 1, allow: 2 };
@@ -44726,8 +44849,8 @@ function compareAccessRegions(base, head, options = {}) {
             memo.set(key2, outcomes);
           }
           for (const o2 of outcomes) {
-            const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
-            const after = decide((o2.summary & HEAD_DENY) !== 0, (o2.summary & HEAD_ALLOW) !== 0, a.approval.head);
+            const before = decide2((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
+            const after = decide2((o2.summary & HEAD_DENY) !== 0, (o2.summary & HEAD_ALLOW) !== 0, a.approval.head);
             if (before !== after) flips.push({ action: a.cell, resource: r2.cell, outcome: o2, before, after });
           }
         }
@@ -44884,7 +45007,7 @@ function pickExamples(list4, max) {
   if (list4.length <= max) return [...list4];
   const picked = /* @__PURE__ */ new Set();
   const lower = (r2) => r2.action.toLowerCase();
-  const passes2 = [
+  const passes3 = [
     lower,
     (r2) => `${lower(r2)} ${r2.resource}`,
     // case variants of an action decide alike: they come last
@@ -44897,7 +45020,7 @@ function pickExamples(list4, max) {
     rank.set(lower(r2), n + 1);
     return { i: i2, n };
   }).sort((a, b3) => a.n - b3.n || a.i - b3.i).map((x3) => x3.i);
-  for (const key2 of passes2) {
+  for (const key2 of passes3) {
     const seen = new Set([...picked].map((i2) => key2(list4[i2])));
     for (const i2 of order2) {
       if (picked.size >= max) break;
@@ -45083,13 +45206,13 @@ function tagsOf(field) {
   if (field.category !== void 0) tags.push(field.category);
   return tags;
 }
-function anyOf2(value) {
+function anyOf3(value) {
   return value === void 0 ? void 0 : typeof value === "string" ? [value] : value;
 }
 function fieldPasses(rule, field) {
   const c3 = rule.spec.match?.fields ?? {};
-  const sensitivity = anyOf2(c3.sensitivity);
-  const category = anyOf2(c3.category);
+  const sensitivity = anyOf3(c3.sensitivity);
+  const category = anyOf3(c3.category);
   if (sensitivity !== void 0 && !(field.sensitivity !== void 0 && sensitivity.includes(field.sensitivity))) return false;
   if (category !== void 0 && !(field.category !== void 0 && category.includes(field.category))) return false;
   if (c3.contains !== void 0 && !c3.contains.every((tag) => tagsOf(field).includes(tag))) return false;
@@ -45298,7 +45421,7 @@ function criteriaOf(p2) {
   if (f.contains !== void 0) c3.contains = [...f.contains];
   return c3;
 }
-function passes(c3, f) {
+function passes2(c3, f) {
   if (c3.sensitivity && !(f.sensitivity !== void 0 && c3.sensitivity.includes(f.sensitivity))) return false;
   if (c3.category && !(f.category !== void 0 && c3.category.includes(f.category))) return false;
   const tags = [...f.tags ?? [], ...f.sensitivity !== void 0 ? [f.sensitivity] : [], ...f.category !== void 0 ? [f.category] : []];
@@ -45349,7 +45472,7 @@ function fieldsDimension(predicates, options = {}) {
     }
   }
   types.sort((a, b3) => attributeCount(a) - attributeCount(b3));
-  const vecOf = (a) => crits.reduce((v2, c3, j3) => passes(c3, a) ? v2 | 1n << BigInt(j3) : v2, 0n);
+  const vecOf = (a) => crits.reduce((v2, c3, j3) => passes2(c3, a) ? v2 | 1n << BigInt(j3) : v2, 0n);
   const kinds = [];
   const known = /* @__PURE__ */ new Set();
   for (const a of types) {
@@ -45453,7 +45576,7 @@ function fieldsDimension(predicates, options = {}) {
     atomsOf: (fields) => {
       const present = (n) => fields.some((f) => f.name === n);
       return [
-        ...crits.map((c3) => fields.some((f) => passes(c3, f))),
+        ...crits.map((c3) => fields.some((f) => passes2(c3, f))),
         ...groups.flatMap((g) => g.names.length === 1 ? [present(g.names[0])] : [g.names.every(present), g.names.some(present)])
       ];
     },
@@ -45713,13 +45836,13 @@ function timeDimension(predicates) {
     if (t2.before !== void 0) w2.before = t2.before;
     return w2;
   };
-  const keyOf3 = (w2) => `${w2.zone}|${w2.after ?? ""}|${w2.before ?? ""}`;
+  const keyOf2 = (w2) => `${w2.zone}|${w2.after ?? ""}|${w2.before ?? ""}`;
   const specs = predicates.map(specOf);
   const byKey2 = /* @__PURE__ */ new Map();
-  for (const w2 of specs) if (w2) byKey2.set(keyOf3(w2), w2);
+  for (const w2 of specs) if (w2) byKey2.set(keyOf2(w2), w2);
   const keys = [...byKey2.keys()].sort();
   const windows = keys.map((k3) => byKey2.get(k3));
-  const windowOf = specs.map((w2) => w2 ? keys.indexOf(keyOf3(w2)) : -1);
+  const windowOf = specs.map((w2) => w2 ? keys.indexOf(keyOf2(w2)) : -1);
   const reasons = [];
   const compiled2 = windows.map((w2) => {
     const c3 = compileTimeWindow({ timezone: w2.zone, ...w2.after !== void 0 ? { after: w2.after } : {}, ...w2.before !== void 0 ? { before: w2.before } : {} });
@@ -46892,11 +47015,11 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/locks.ts
-var keyOf2 = (l3) => `${l3.kind}\0${l3.path}`;
+var keyOf = (l3) => `${l3.kind}\0${l3.path}`;
 function byKey(target) {
   const locks = Array.isArray(target.locks) ? target.locks : [];
   const ok2 = (l3) => isRecord(l3) && ["access", "runtime", "posture"].includes(l3.kind) && typeof l3.path === "string" && typeof l3.policy === "string";
-  return new Map(locks.filter(ok2).map((l3) => [keyOf2(l3), l3]));
+  return new Map(locks.filter(ok2).map((l3) => [keyOf(l3), l3]));
 }
 function diffLocks(a, b3) {
   const before = byKey(a);
@@ -50272,10 +50395,10 @@ async function readBounded(path, maxBytes, options = {}) {
   }
   try {
     const loop = readLoop(await handle.stat(), maxBytes, options);
-    for (let step2 = loop.next(); ; ) {
-      if (step2.done) return step2.value;
-      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
-      step2 = loop.next(bytesRead);
+    for (let step3 = loop.next(); ; ) {
+      if (step3.done) return step3.value;
+      const { bytesRead } = await handle.read(step3.value, 0, step3.value.length, null);
+      step3 = loop.next(bytesRead);
     }
   } finally {
     await handle.close();
@@ -50291,9 +50414,9 @@ function readBoundedSync(path, maxBytes, options = {}) {
   }
   try {
     const loop = readLoop(fstatSync(fd), maxBytes, options);
-    for (let step2 = loop.next(); ; ) {
-      if (step2.done) return step2.value;
-      step2 = loop.next(readSync(fd, step2.value, 0, step2.value.length, null));
+    for (let step3 = loop.next(); ; ) {
+      if (step3.done) return step3.value;
+      step3 = loop.next(readSync(fd, step3.value, 0, step3.value.length, null));
     }
   } finally {
     closeSync(fd);
@@ -50425,14 +50548,14 @@ async function readShippedPacks(root, source = PACKS_DIR) {
 }
 
 // src/pack/plan-fetched.ts
-function planFetched(input, packs, context3, operation, step2, finish) {
+function planFetched(input, packs, context3, operation, step3, finish) {
   const world = toWorld(input);
   const d2 = draftOf(world);
   const notes = [];
   const all = withPacks(context3, packs.map((p2) => p2.pack));
   const changes = [];
   for (const p2 of packs) {
-    const change = step2(d2, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context3)), p2, all, notes);
+    const change = step3(d2, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context3)), p2, all, notes);
     if (change) changes.push(change);
   }
   finish?.(changes, notes);
@@ -57137,14 +57260,14 @@ function createLogger2(label, verbose, initialStep, infoDebugger = createLog()) 
   const spawned = [];
   const debugDebugger = typeof verbose === "string" ? infoDebugger.extend(verbose) : verbose;
   const key2 = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
-  return step2(initialStep);
+  return step3(initialStep);
   function sibling(name, initial) {
     return append(
       spawned,
       createLogger2(label, key2.replace(/^[^:]+/, name), initial, infoDebugger)
     );
   }
-  function step2(phase) {
+  function step3(phase) {
     const stepPrefix = phase && `[${phase}]` || "";
     const debug22 = debugDebugger && prefixedLogger(debugDebugger, stepPrefix) || NOOP;
     const info2 = prefixedLogger(infoDebugger, `${labelPrefix} ${stepPrefix}`, debug22);
@@ -57152,7 +57275,7 @@ function createLogger2(label, verbose, initialStep, infoDebugger = createLog()) 
       label,
       sibling,
       info: info2,
-      step: step2
+      step: step3
     });
   }
 }
@@ -60618,9 +60741,9 @@ function ancestry(revision) {
   const m2 = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
   if (!m2) return void 0;
   let generations = 0;
-  for (const step2 of m2[2].match(/[~^]\d*/g) ?? []) {
-    const n = step2.length > 1 ? Number(step2.slice(1)) : 1;
-    generations += step2[0] === "~" ? n : Math.min(n, 1);
+  for (const step3 of m2[2].match(/[~^]\d*/g) ?? []) {
+    const n = step3.length > 1 ? Number(step3.slice(1)) : 1;
+    generations += step3[0] === "~" ? n : Math.min(n, 1);
   }
   return { base: m2[1], generations };
 }
@@ -60644,8 +60767,8 @@ async function shallowFetchCommand(repo, revision) {
       base = void 0;
     }
     if (base === void 0 || !COMMIT_ID.test(base)) return { command: "git fetch --unshallow" };
-    const step2 = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
-    const parent = step2 ? (await recordedParents(repo, base))[(step2[1] ? Number(step2[1]) : 1) - 1] : void 0;
+    const step3 = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
+    const parent = step3 ? (await recordedParents(repo, base))[(step3[1] ? Number(step3[1]) : 1) - 1] : void 0;
     return { command: `git fetch --deepen=${up.generations}`, ...parent && COMMIT_ID.test(parent) ? { commit: parent } : {} };
   }
   if (/^[0-9a-f]{4,39}$/i.test(revision)) return { command: "git fetch --unshallow" };
@@ -61293,7 +61416,7 @@ function* trustedSigners(signatures, keys, threshold) {
         break;
       }
     }
-    if (key2 !== void 0) {
+    if (key2) {
       if (!verified.includes(key2)) verified.push(key2);
     } else if (keyid !== void 0 && candidates3.length > 0) {
       throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${keyid} but does not verify`);
@@ -61312,9 +61435,9 @@ function* trustedSigners(signatures, keys, threshold) {
 }
 function verifyThreshold(signatures, keys, threshold, verifyOne) {
   const walk3 = trustedSigners(signatures, keys, threshold);
-  let step2 = walk3.next();
-  while (!step2.done) step2 = walk3.next(verifyOne(...step2.value));
-  return step2.value;
+  let step3 = walk3.next();
+  while (!step3.done) step3 = walk3.next(verifyOne(...step3.value));
+  return step3.value;
 }
 
 // src/bundle/pae.ts
@@ -61734,12 +61857,14 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/loader/fetch.ts
 var MAX_REDIRECTS = 5;
+function onAbort(signal, listener) {
+  if (signal.aborted) listener();
+  else signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}
 function abortable(promise, signal) {
   return new Promise((resolve7, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve7, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    promise.then(resolve7, reject).finally(onAbort(signal, () => reject(signal.reason)));
   });
 }
 async function withDeadline(label, timeoutMs, closed, run) {
@@ -61749,9 +61874,7 @@ async function withDeadline(label, timeoutMs, closed, run) {
     timedOut = true;
     controller.abort(new Error("timeout"));
   }, timeoutMs);
-  const onClose = () => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
+  const stopListening = onAbort(closed, () => controller.abort(new Error("closed")));
   try {
     return await abortable(run(controller.signal), controller.signal);
   } catch (e) {
@@ -61760,7 +61883,7 @@ async function withDeadline(label, timeoutMs, closed, run) {
     throw e;
   } finally {
     clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
+    stopListening();
     controller.abort(new Error("done"));
   }
 }
@@ -61783,8 +61906,8 @@ function discard(response) {
   response.body?.cancel().catch(() => void 0);
 }
 function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length")?.trim();
-  if (declared !== void 0 && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+  const declared = response.headers.get("content-length");
+  if (/^\d+$/.test(declared) && Number(declared) > maxBytes) {
     discard(response);
     throw tooLarge(label, maxBytes, `${declared} bytes, `);
   }
@@ -61792,7 +61915,7 @@ function checkDeclaredLength(response, maxBytes, label) {
 async function readBodyBounded(response, maxBytes, signal, label) {
   checkDeclaredLength(response, maxBytes, label);
   const reader = response.body?.getReader();
-  if (reader === void 0) return new Uint8Array(0);
+  if (!reader) return new Uint8Array(0);
   const chunks = [];
   let total = 0;
   try {
@@ -61821,7 +61944,7 @@ function isRedirect(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 function mayCarryCredentials(url, authOrigin) {
-  return authOrigin !== void 0 && url.origin === authOrigin;
+  return url.origin === authOrigin;
 }
 function checkRedirectTarget(from, to, label) {
   const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
@@ -61837,7 +61960,7 @@ async function request2(url, options) {
     let response;
     try {
       response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.fetch(current.href, { headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
         options.signal
       );
     } catch (e) {
@@ -62412,7 +62535,7 @@ var IV = new Uint32Array([1779033703, 3144134277, 1013904242, 2773480762, 135989
 var CHUNK_START = 1;
 var CHUNK_END = 2;
 var PARENT = 4;
-var ROOT = 8;
+var ROOT2 = 8;
 var BLOCK = 64;
 var CHUNK2 = 1024;
 var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -62581,7 +62704,7 @@ function blake3(bytes) {
       const at = start + b3 * BLOCK;
       const blockLength = Math.min(BLOCK, chunkLength - b3 * BLOCK);
       let flags = (b3 === 0 ? CHUNK_START : 0) | (b3 === blocks - 1 ? CHUNK_END : 0);
-      if (last2 && chunks === 1 && b3 === blocks - 1) flags |= ROOT;
+      if (last2 && chunks === 1 && b3 === blocks - 1) flags |= ROOT2;
       if (blockLength === BLOCK) compress(cv, 0, words, at / 4, c3, Math.floor(c3 / 4294967296), BLOCK, flags, cv, 0);
       else compress(cv, 0, blockWords(bytes, at), 0, c3, Math.floor(c3 / 4294967296), blockLength, flags, cv, 0);
     }
@@ -62598,7 +62721,7 @@ function blake3(bytes) {
     pair.set(cv, 8);
     for (let i2 = depth - 1; i2 >= 0; i2--) {
       pair.set(stack.subarray(i2 * 8, i2 * 8 + 8), 0);
-      compress(IV, 0, pair, 0, 0, 0, BLOCK, i2 === 0 ? PARENT | ROOT : PARENT, out, 0);
+      compress(IV, 0, pair, 0, 0, 0, BLOCK, i2 === 0 ? PARENT | ROOT2 : PARENT, out, 0);
       pair.set(out, 8);
     }
     cv.set(out);
@@ -62645,8 +62768,7 @@ function compareStrings2(a, b3) {
   return a < b3 ? -1 : a > b3 ? 1 : 0;
 }
 function show3(value) {
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
-  return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
+  return isRecord(value) ? "an object" : Array.isArray(value) ? "an array" : value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 var text = (pattern, must) => [(v2) => typeof v2 === "string" && pattern.test(v2), must];
 var ISO = [(v2) => parseIsoSeconds(v2) !== void 0, 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"'];
@@ -62654,13 +62776,14 @@ var HEX64_TEXT = text(HEX64, "be 64 lowercase hex characters");
 var STRING = [(v2) => typeof v2 === "string", "be a string"];
 var OBJECT = [isRecord, "be an object"];
 var ARRAY = [Array.isArray, "be an array"];
-var SCALARS = {
+var TOP_LEVEL = {
   name: text(NAME_PATTERN2, `match ${NAME_PATTERN2.source}`),
   version: text(SEMVER_PATTERN, "be a semantic version"),
   serial: [(v2) => Number.isSafeInteger(v2) && v2 >= 1, "be a positive integer"],
   revision: text(REVISION, "be a lowercase hex commit id"),
   created_at: ISO,
-  expires_at: ISO
+  expires_at: ISO,
+  targets: OBJECT
 };
 var KINDS = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
 var ACCESS = { Statement: ARRAY };
@@ -62679,7 +62802,11 @@ function firstProblem(items, problemOf) {
   return void 0;
 }
 function fieldProblem(record, fields, prefix) {
-  return firstProblem(Object.entries(fields), ([field, [ok2, must]]) => ok2(record[field]) ? void 0 : mustBe(prefix + field, must, record[field]));
+  for (const field in fields) {
+    const [ok2, must] = fields[field];
+    if (!ok2(record[field])) return mustBe(prefix + field, must, record[field]);
+  }
+  return void 0;
 }
 function objectProblem(value, fields, at, must = "be an object") {
   return isRecord(value) ? fieldProblem(value, fields, `${at}.`) : mustBe(at, must, value);
@@ -62695,7 +62822,7 @@ function findPayloadProblem(value) {
   const p2 = value;
   if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
   const sources = p2.sources;
-  return fieldProblem(p2, SCALARS, "") ?? (parseIsoSeconds(p2.expires_at) <= parseIsoSeconds(p2.created_at) ? `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}` : void 0) ?? (isRecord(p2.targets) ? firstProblem(Object.entries(p2.targets), targetProblem) : mustBe("targets", "be an object", p2.targets)) ?? firstProblem(Object.entries(LISTS), ([list4, fields]) => {
+  return fieldProblem(p2, TOP_LEVEL, "") ?? (parseIsoSeconds(p2.expires_at) <= parseIsoSeconds(p2.created_at) ? `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}` : void 0) ?? firstProblem(Object.entries(p2.targets), targetProblem) ?? firstProblem(Object.entries(LISTS), ([list4, fields]) => {
     const items = p2[list4];
     return Array.isArray(items) ? firstProblem(items.entries(), ([i2, item]) => objectProblem(item, fields, `${list4}[${i2}]`)) : mustBe(list4, "be an array", items);
   }) ?? // `sources` is read here only, once the lists passed
@@ -62776,13 +62903,13 @@ function checkDigestsMatch(payload, actual) {
 function checkNotExpired(payload, now) {
   const expires = parseIsoSeconds(payload.expires_at);
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
-  if (expires === void 0 || now.getTime() >= expires) {
+  if (!(now.getTime() < expires)) {
     throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
   }
 }
 function checkName(payload, expectedName) {
   if (payload.name !== expectedName) {
-    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for "${payload.name}", expected ${JSON.stringify(expectedName)}`);
   }
 }
 function checkTarget(payload, target) {
@@ -62819,7 +62946,7 @@ function readPayload(bytes) {
     if (key2 === "targets") end = canonical.length;
   }
   if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
 }
 function keysInOrder(value, depth) {
@@ -62829,9 +62956,10 @@ function keysInOrder(value, depth) {
     for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
     return true;
   }
-  const keys = Object.keys(value);
-  for (let i2 = 0; i2 < keys.length; i2++) {
-    if (i2 > 0 && keys[i2 - 1] >= keys[i2] || !keysInOrder(value[keys[i2]], depth + 1)) return false;
+  let previous;
+  for (const key2 in value) {
+    if (previous !== void 0 && previous >= key2 || !Object.hasOwn(value, key2) || !keysInOrder(value[key2], depth + 1)) return false;
+    previous = key2;
   }
   return true;
 }
@@ -64928,7 +65056,7 @@ var LANE_PAD = 8;
 var AXIS_HEIGHT = 28;
 var TOP = 8;
 function tickStep(span) {
-  for (const step2 of [10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3]) if (span / step2 <= 10) return step2;
+  for (const step3 of [10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3]) if (span / step3 <= 10) return step3;
   return 10 ** Math.ceil(Math.log10(span / 10));
 }
 function axisOf(packs) {
@@ -64938,10 +65066,10 @@ function axisOf(packs) {
   ].filter((n) => Number.isFinite(n));
   const min = values.length > 0 ? Math.min(...values) : 0;
   const max = values.length > 0 ? Math.max(...values) : 100;
-  const step2 = tickStep(Math.max(max - Math.min(0, min), 1));
-  const lo = Math.min(0, Math.floor(min / step2) * step2);
-  const hi = Math.max(lo + step2, Math.ceil((max + 1) / step2) * step2);
-  return { lo, hi, step: step2 };
+  const step3 = tickStep(Math.max(max - Math.min(0, min), 1));
+  const lo = Math.min(0, Math.floor(min / step3) * step3);
+  const hi = Math.max(lo + step3, Math.ceil((max + 1) / step3) * step3);
+  return { lo, hi, step: step3 };
 }
 function placeLane(packs) {
   const rowsEnd = [];
@@ -64965,7 +65093,7 @@ function lanesOf(packs) {
   return [...LAYERS, ...extra];
 }
 function renderBandsSvg(packs) {
-  const { lo, hi, step: step2 } = axisOf(packs);
+  const { lo, hi, step: step3 } = axisOf(packs);
   const x3 = (v2) => PLOT_LEFT + (v2 - lo) / (hi - lo) * (PLOT_RIGHT - PLOT_LEFT);
   const backgrounds = [];
   const parts = [];
@@ -65002,7 +65130,7 @@ function renderBandsSvg(packs) {
     y3 += height2;
   }
   const ticks = [`<line class="axis" x1="${PLOT_LEFT}" y1="${y3 + 2}" x2="${PLOT_RIGHT}" y2="${y3 + 2}"/>`];
-  for (let v2 = lo; v2 <= hi; v2 += step2) {
+  for (let v2 = lo; v2 <= hi; v2 += step3) {
     ticks.push(`<line class="tick" x1="${x3(v2).toFixed(1)}" y1="${TOP}" x2="${x3(v2).toFixed(1)}" y2="${y3 + 6}"/>`);
     ticks.push(`<text class="tick-label" x="${x3(v2).toFixed(1)}" y="${y3 + 20}" text-anchor="middle">${v2}</text>`);
   }

@@ -17237,10 +17237,8 @@ var require_dist3 = __commonJS({
 
 // src/errors.ts
 var EdictError = class extends Error {
-  code;
-  position;
   constructor(code, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    super(message, options.cause === void 0 ? void 0 : options);
     this.name = "EdictError";
     this.code = code;
     if (options.position) this.position = options.position;
@@ -19108,10 +19106,10 @@ async function readBounded(path, maxBytes, options = {}) {
   }
   try {
     const loop = readLoop(await handle.stat(), maxBytes, options);
-    for (let step2 = loop.next(); ; ) {
-      if (step2.done) return step2.value;
-      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
-      step2 = loop.next(bytesRead);
+    for (let step3 = loop.next(); ; ) {
+      if (step3.done) return step3.value;
+      const { bytesRead } = await handle.read(step3.value, 0, step3.value.length, null);
+      step3 = loop.next(bytesRead);
     }
   } finally {
     await handle.close();
@@ -20660,7 +20658,7 @@ var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function bytesEqual(a, b2) {
   if (a.length !== b2.length) return false;
   let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  for (let i2 = 0; i2 < a.length; i2++) diff |= a[i2] ^ b2[i2];
   return diff === 0;
 }
 var HEX = "0123456789abcdef";
@@ -21129,123 +21127,248 @@ function comparator(op) {
   return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
 }
 
-// src/engine/access/compiled.ts
-var PLAN_CACHE_SIZE = 4096;
+// src/engine/access/statement.ts
+function compileStatement(s, index, compileBlock) {
+  const { policy, file } = s.source;
+  return {
+    index,
+    deny: s.Effect === "Deny",
+    actions: lowerCase2(s.Action),
+    notActions: lowerCase2(s.NotAction),
+    notResource: s.NotResource && anyOf2(s.NotResource.map((p2) => compileWildcard(p2))),
+    condition: s.Condition && compileBlock(s.Condition),
+    reason: Object.freeze(s.Sid === void 0 ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
+    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource)
+  };
+}
+function actionMatches(s, action) {
+  const some = (patterns) => patterns.some((p2) => globMatch(p2, action));
+  return (s.actions === void 0 || some(s.actions)) && (s.notActions === void 0 || !some(s.notActions));
+}
+var ROOT = [{ prefix: "", rest: void 0 }];
+function fileResource(pattern) {
+  const prefix = literalPrefix(pattern);
+  return { prefix, rest: pattern === `${prefix}*` ? void 0 : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+}
+var literalHead = (pattern) => pattern.split(/[*?]/)[0];
+function literalPrefix(pattern) {
+  const head = literalHead(pattern);
+  return head.slice(0, head.lastIndexOf("/") + 1);
+}
+function lowerCase2(patterns) {
+  return patterns?.map((p2) => p2.toLowerCase());
+}
+var anyOf2 = (matchers) => (value) => matchers.some((m) => m(value));
+
+// src/engine/access/prefix-index.ts
+var SLASH = 47;
+var step = (hash2, code) => Math.imul(hash2, 31) + code & 1073741823;
+var slotOf = (hash2, bits) => Math.imul(hash2, 2654435761) >>> 32 - bits;
+function prefixTable() {
+  const prefixes = [""];
+  const numbers = /* @__PURE__ */ new Map([["", 0]]);
+  let slots = new Int32Array(2);
+  let bits = 0;
+  let maxDepth = 0;
+  const walk2 = [];
+  const table = {
+    add(prefix) {
+      if (numbers.has(prefix)) return;
+      numbers.set(prefix, prefixes.push(prefix) - 1);
+      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+    },
+    seal() {
+      bits = 32 - Math.clz32(2 * prefixes.length);
+      slots = new Int32Array(2 << bits);
+      prefixes.forEach((prefix, n) => {
+        let hash2 = 0;
+        for (let i2 = 0; i2 < prefix.length; i2++) hash2 = step(hash2, prefix.charCodeAt(i2));
+        if (n === 0) return;
+        let s = slotOf(hash2, bits);
+        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
+        slots[2 * s] = hash2;
+        slots[2 * s + 1] = n;
+      });
+      table.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+    },
+    numberOf: (prefix) => numbers.get(prefix),
+    parents: [0],
+    deepest(value) {
+      let count3 = 0;
+      for (let i2 = 0, hash2 = 0, depth = 0; i2 < value.length && depth < maxDepth; i2++) {
+        const code = value.charCodeAt(i2);
+        hash2 = step(hash2, code);
+        if (code === SLASH) {
+          depth++;
+          walk2[count3++] = hash2;
+          walk2[count3++] = i2 + 1;
+        }
+      }
+      const mask = (1 << bits) - 1;
+      while (count3 > 0) {
+        const length = walk2[--count3];
+        const hash2 = walk2[--count3];
+        for (let s = slotOf(hash2, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
+          const prefix = prefixes[n];
+          if (slots[2 * s] === hash2 && prefix.length === length && value.indexOf(prefix) === 0) return n;
+        }
+      }
+      return 0;
+    }
+  };
+  return table;
+}
+
+// src/engine/access/decision-table.ts
+var MEMO_BITS = 8;
+var ENTRY = 4;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
+function addTable(program, met) {
+  const statements = [];
+  for (const m of met.sort((a, b2) => a.statement.index - b2.statement.index)) {
+    const last2 = statements.at(-1);
+    if (last2?.statement !== m.statement) statements.push(m);
+    else if (last2.rest !== void 0) statements[statements.length - 1] = { statement: m.statement, rest: m.rest === void 0 ? void 0 : anyRest(last2.rest, m.rest) };
+  }
+  const always = statements.filter(appliesWhenMet);
+  const denied = always.some((m) => m.statement.deny);
+  const tested = statements.filter((m) => !appliesWhenMet(m) && (m.statement.deny || !denied));
+  const at = program.length;
+  program.push(tested.length, always.length);
+  if (tested.length <= MEMO_BITS) program.length += 1 << tested.length;
+  for (const { statement: s, rest } of tested) program.push(rest, s.notResource, s.condition, s);
+  for (const m of always) program.push(m.statement);
+  return at;
+}
+var appliesWhenMet = ({ statement: s, rest }) => rest === void 0 && s.notResource === void 0 && s.condition === void 0;
+var anyRest = (a, b2) => (resource) => passes(a, resource) || passes(b2, resource);
+var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
+function decide({ program, approval }, at, resource, context) {
+  const count3 = program[at];
+  const first2 = at + 2 + (count3 > MEMO_BITS ? 0 : 1 << count3);
+  if (count3 > MEMO_BITS) return make(program, at, first2, approval, (i2) => applies(program, first2 + ENTRY * i2, resource, context));
+  let bits = 0;
+  for (let i2 = 0; i2 < count3; i2++) if (applies(program, first2 + ENTRY * i2, resource, context)) bits |= 1 << i2;
+  return program[at + 2 + bits] ??= Object.freeze(make(program, at, first2, approval, (i2) => bits >> i2 & 1));
+}
+function applies(program, k2, resource, context) {
+  if (!passes(program[k2], resource) || program[k2 + 1]?.(resource)) return false;
+  const condition = program[k2 + 2];
+  const result = condition === void 0 || condition(context);
+  return result === "error" ? program[k2 + 3].deny : result;
+}
+function make(program, at, first2, approval, applied) {
+  const count3 = program[at];
+  const all = program.slice(first2 + ENTRY * count3, first2 + ENTRY * count3 + program[at + 1]);
+  for (let i2 = 0; i2 < count3; i2++) if (applied(i2)) all.push(program[first2 + ENTRY * i2 + 3]);
+  all.sort((a, b2) => a.index - b2.index);
+  if (all.length === 0) return IMPLICIT_DENY;
+  const denies = all.filter((s) => s.deny);
+  const reasons = Object.freeze((denies.length > 0 ? denies : all).map((s) => s.reason));
+  if (denies.length > 0) return { decision: "deny", reasons };
+  return approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
+}
+
+// src/engine/access/plan.ts
+var MERGE_BUDGET = 4096;
+function actionPlan(met, numberOf2, parents, approval) {
+  const own = /* @__PURE__ */ new Map([[0, []]]);
+  for (const statement2 of met) {
+    for (const { prefix, rest } of statement2.filings) {
+      const node = numberOf2(prefix);
+      (own.get(node) ?? own.set(node, []).get(node)).push({ statement: statement2, rest });
+    }
+  }
+  const metAlong = (node) => {
+    const lists = [own.get(0)];
+    for (let n = node; n !== 0; n = parents[n]) lists.push(own.get(n) ?? []);
+    return lists.flat();
+  };
+  let budget = MERGE_BUDGET + 8 * met.length;
+  for (const node of own.keys()) {
+    if ((budget -= metAlong(node).length) < 0) {
+      return (node2, resource, context) => {
+        const once = { program: [], approval };
+        return decide(once, addTable(once.program, metAlong(node2)), resource, context);
+      };
+    }
+  }
+  const tables = { program: [], approval };
+  const starts = /* @__PURE__ */ new Map();
+  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
+  return (node, resource, context) => {
+    for (let n = node; ; n = parents[n]) {
+      const at = starts.get(n);
+      if (at !== void 0) return decide(tables, at, resource, context);
+    }
+  };
+}
+
+// src/engine/access/compiled.ts
+var PLAN_CACHE_SIZE = 4096;
+var EMPTY_CONTEXT = Object.freeze({});
 function compileAccess(access) {
   const byService = /* @__PURE__ */ new Map();
+  const prefixes = prefixTable();
   const readIp = ipReader();
+  const conditions = /* @__PURE__ */ new Map();
+  const compileBlock = (block) => {
+    const key2 = JSON.stringify(block);
+    if (!conditions.has(key2)) conditions.set(key2, compileCondition(block, readIp));
+    return conditions.get(key2);
+  };
   access.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position, readIp);
-    for (const key2 of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key2, s);
+    const s = compileStatement(statement2, position, compileBlock);
+    for (const filing of s.filings) prefixes.add(filing.prefix);
+    for (const key2 of serviceKeys(s.actions)) (byService.get(key2) ?? byService.set(key2, []).get(key2)).push(s);
   });
-  const approvalFor = compileApproval(access.RequireApproval);
+  prefixes.seal();
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
     let plan = plans.get(raw);
     if (plan === void 0) {
       const action = raw.toLowerCase();
-      plan = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
-      const { deny, allow } = plan;
-      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
-        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key2 of s.resourceKeys) addTo(s.deny ? deny : allow, key2, s);
-      });
+      const colon = action.indexOf(":");
+      const candidates3 = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
+      plan = actionPlan(
+        candidates3.filter((s) => actionMatches(s, action)),
+        prefixes.numberOf,
+        prefixes.parents,
+        approvalFor(access, action)
+      );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
     }
     return plan;
   };
   const authorize = (request) => {
-    const plan = planFor(request.action);
-    const resource = request.resource;
-    const context = request.context ?? {};
-    const key2 = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan.deny, key2, resource, context);
-    if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan.allow, key2, resource, context);
-    if (allows === void 0) return IMPLICIT_DENY;
-    return plan.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan.approval };
+    const { resource } = request;
+    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
-function addTo(index, key2, s) {
-  const list3 = index.get(key2);
-  if (list3 === void 0) index.set(key2, [s]);
-  else list3.push(s);
-}
-function forEachCandidate(index, key2, visit3) {
-  const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
-  for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
-    const a = any[i2];
-    const b2 = keyed[j2];
-    visit3(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
-  }
-}
-function reasonsFor(index, key2, resource, context) {
-  let reasons;
-  forEachCandidate(index, key2, (s) => {
-    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
+function approvalFor({ RequireApproval: approval }, action) {
+  const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action));
+  if (!actions?.length) return void 0;
+  const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval;
+  return Object.freeze({
+    ...approverRole !== void 0 ? { approverRole } : {},
+    ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
+    actions: Object.freeze(actions)
   });
-  return reasons;
 }
-function compileApproval(approval) {
-  const patterns = [...approval?.Actions ?? []];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
-  return (action) => {
-    const actions = patterns.filter((_2, k2) => tests[k2]?.(action));
-    if (actions.length === 0) return void 0;
-    return Object.freeze({
-      ...approverRole !== void 0 ? { approverRole } : {},
-      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
-      actions: Object.freeze(actions)
-    });
-  };
-}
-function compileStatement(s, index, readIp) {
-  const { policy, file } = s.source;
-  return {
-    index,
-    deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase2(s.Action)),
-    notAction: compilePatterns(lowerCase2(s.NotAction)),
-    resource: compilePatterns(s.Resource),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition, readIp),
-    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
-    resourceKeys: patternKeys(s.Resource, "://", "/")
-  };
-}
-function keyOf(text, from, end) {
-  const start = text.indexOf(from);
-  const stop = start < 0 ? -1 : text.indexOf(end, start + from.length);
-  return stop < 0 ? void 0 : text.slice(0, stop + 1);
-}
-function patternKeys(patterns = ["*"], from, end) {
-  const keys = /* @__PURE__ */ new Set();
+function serviceKeys(patterns = ["*"]) {
+  const keys = [];
   for (const p2 of patterns) {
-    const key2 = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key2 === void 0) return [""];
-    keys.add(key2);
+    const head = literalHead(p2);
+    const colon = head.indexOf(":");
+    if (colon < 0) return [""];
+    const key2 = head.slice(0, colon + 1);
+    if (!keys.includes(key2)) keys.push(key2);
   }
-  return [...keys];
-}
-function lowerCase2(patterns) {
-  return patterns?.map((p2) => p2.toLowerCase());
-}
-function compilePatterns(patterns) {
-  const matchers = patterns?.map((p2) => compileWildcard(p2));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
-}
-function applies(s, resource, context) {
-  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
-  const result = s.condition?.(context) ?? true;
-  return result === "error" ? s.deny : result;
+  return keys;
 }
 
 // src/diff/cells/glob-cells.ts
@@ -21281,7 +21404,7 @@ function closure(m, positions) {
   }
   return [...set].sort((a, b2) => a - b2);
 }
-function step(m, state, cp, lowered) {
+function step2(m, state, cp, lowered) {
   if (m.kind === "iexact") {
     const pos = state[0];
     const l = lowered;
@@ -21368,8 +21491,8 @@ function findCells(patterns, options = {}) {
     else start.live.set(j2, st);
   });
   const cells = /* @__PURE__ */ new Map();
-  const keyOf3 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
-  const seen = /* @__PURE__ */ new Set([keyOf3(start)]);
+  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
   let queue = [start];
   let states = 0;
   let complete = true;
@@ -21394,14 +21517,14 @@ function findCells(patterns, options = {}) {
         const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
         for (const [j2, st] of s.live) {
           const m = machines[j2];
-          const to = step(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
+          const to = step2(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
           if (to.length === 0) continue;
           if (forever(m, to)) n.always.push(j2);
           else n.live.set(j2, to);
         }
         n.always.sort((a, b2) => a - b2);
         if (!alive(n)) continue;
-        const key2 = keyOf3(n);
+        const key2 = keyOf2(n);
         if (seen.has(key2)) continue;
         seen.add(key2);
         next.push(n);
@@ -21526,23 +21649,23 @@ var OTHER_WORDS = ["other", "another", "x"];
 function sortedUnique(nums) {
   return [...new Set(nums)].sort((a, b2) => a - b2);
 }
-function orderedCandidates(thresholds, show3, label, step2, words) {
+function orderedCandidates(thresholds, show3, label, step3, words) {
   const t2 = sortedUnique(thresholds.filter(Number.isFinite));
   if (t2.length === 0) return [{ value: show3(0), phrase: `= ${label(0)}` }];
   const [below, above] = words;
   const out = [];
   const first2 = t2[0];
   const last2 = t2.at(-1);
-  out.push({ value: show3(first2 - step2), phrase: `${below} ${label(first2)}` });
+  out.push({ value: show3(first2 - step3), phrase: `${below} ${label(first2)}` });
   t2.forEach((x2, i2) => {
     out.push({ value: show3(x2), phrase: `= ${label(x2)}` });
     const next = t2[i2 + 1];
     if (next !== void 0) {
-      const inside = x2 + step2 < next ? x2 + step2 : (x2 + next) / 2;
+      const inside = x2 + step3 < next ? x2 + step3 : (x2 + next) / 2;
       if (inside > x2 && inside < next) out.push({ value: show3(inside), phrase: `between ${label(x2)} and ${label(next)}` });
     }
   });
-  out.push({ value: show3(last2 + step2), phrase: `${above} ${label(last2)}` });
+  out.push({ value: show3(last2 + step3), phrase: `${above} ${label(last2)}` });
   return out;
 }
 function isoOrSeconds(ms) {
@@ -21938,7 +22061,7 @@ function searchCells(patterns, relevant2, domain, budget, allowEmpty) {
     complete: search.complete
   };
 }
-function decide(deny, allow, approval) {
+function decide2(deny, allow, approval) {
   return deny ? "deny" : allow ? approval ? "approval_required" : "allow" : "deny";
 }
 var RANK = { deny: 0, approval_required: 1, allow: 2 };
@@ -22039,8 +22162,8 @@ function compareAccessRegions(base, head, options = {}) {
             memo.set(key2, outcomes);
           }
           for (const o2 of outcomes) {
-            const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
-            const after = decide((o2.summary & HEAD_DENY) !== 0, (o2.summary & HEAD_ALLOW) !== 0, a.approval.head);
+            const before = decide2((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
+            const after = decide2((o2.summary & HEAD_DENY) !== 0, (o2.summary & HEAD_ALLOW) !== 0, a.approval.head);
             if (before !== after) flips.push({ action: a.cell, resource: r2.cell, outcome: o2, before, after });
           }
         }
@@ -22194,7 +22317,7 @@ function pickExamples(list3, max) {
   if (list3.length <= max) return [...list3];
   const picked = /* @__PURE__ */ new Set();
   const lower = (r2) => r2.action.toLowerCase();
-  const passes2 = [
+  const passes3 = [
     lower,
     (r2) => `${lower(r2)} ${r2.resource}`,
     // case variants of an action decide alike: they come last
@@ -22207,7 +22330,7 @@ function pickExamples(list3, max) {
     rank.set(lower(r2), n + 1);
     return { i: i2, n };
   }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
-  for (const key2 of passes2) {
+  for (const key2 of passes3) {
     const seen = new Set([...picked].map((i2) => key2(list3[i2])));
     for (const i2 of order2) {
       if (picked.size >= max) break;
@@ -22393,13 +22516,13 @@ function tagsOf(field) {
   if (field.category !== void 0) tags.push(field.category);
   return tags;
 }
-function anyOf2(value) {
+function anyOf3(value) {
   return value === void 0 ? void 0 : typeof value === "string" ? [value] : value;
 }
 function fieldPasses(rule, field) {
   const c3 = rule.spec.match?.fields ?? {};
-  const sensitivity = anyOf2(c3.sensitivity);
-  const category = anyOf2(c3.category);
+  const sensitivity = anyOf3(c3.sensitivity);
+  const category = anyOf3(c3.category);
   if (sensitivity !== void 0 && !(field.sensitivity !== void 0 && sensitivity.includes(field.sensitivity))) return false;
   if (category !== void 0 && !(field.category !== void 0 && category.includes(field.category))) return false;
   if (c3.contains !== void 0 && !c3.contains.every((tag) => tagsOf(field).includes(tag))) return false;
@@ -22608,7 +22731,7 @@ function criteriaOf(p2) {
   if (f.contains !== void 0) c3.contains = [...f.contains];
   return c3;
 }
-function passes(c3, f) {
+function passes2(c3, f) {
   if (c3.sensitivity && !(f.sensitivity !== void 0 && c3.sensitivity.includes(f.sensitivity))) return false;
   if (c3.category && !(f.category !== void 0 && c3.category.includes(f.category))) return false;
   const tags = [...f.tags ?? [], ...f.sensitivity !== void 0 ? [f.sensitivity] : [], ...f.category !== void 0 ? [f.category] : []];
@@ -22659,7 +22782,7 @@ function fieldsDimension(predicates, options = {}) {
     }
   }
   types.sort((a, b2) => attributeCount(a) - attributeCount(b2));
-  const vecOf = (a) => crits.reduce((v, c3, j2) => passes(c3, a) ? v | 1n << BigInt(j2) : v, 0n);
+  const vecOf = (a) => crits.reduce((v, c3, j2) => passes2(c3, a) ? v | 1n << BigInt(j2) : v, 0n);
   const kinds = [];
   const known = /* @__PURE__ */ new Set();
   for (const a of types) {
@@ -22763,7 +22886,7 @@ function fieldsDimension(predicates, options = {}) {
     atomsOf: (fields) => {
       const present = (n) => fields.some((f) => f.name === n);
       return [
-        ...crits.map((c3) => fields.some((f) => passes(c3, f))),
+        ...crits.map((c3) => fields.some((f) => passes2(c3, f))),
         ...groups.flatMap((g) => g.names.length === 1 ? [present(g.names[0])] : [g.names.every(present), g.names.some(present)])
       ];
     },
@@ -23023,13 +23146,13 @@ function timeDimension(predicates) {
     if (t2.before !== void 0) w.before = t2.before;
     return w;
   };
-  const keyOf3 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
+  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
   const specs = predicates.map(specOf);
   const byKey2 = /* @__PURE__ */ new Map();
-  for (const w of specs) if (w) byKey2.set(keyOf3(w), w);
+  for (const w of specs) if (w) byKey2.set(keyOf2(w), w);
   const keys = [...byKey2.keys()].sort();
   const windows = keys.map((k2) => byKey2.get(k2));
-  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf3(w)) : -1);
+  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
   const reasons = [];
   const compiled2 = windows.map((w) => {
     const c3 = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
@@ -24202,11 +24325,11 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/locks.ts
-var keyOf2 = (l) => `${l.kind}\0${l.path}`;
+var keyOf = (l) => `${l.kind}\0${l.path}`;
 function byKey(target) {
   const locks = Array.isArray(target.locks) ? target.locks : [];
   const ok2 = (l) => isRecord(l) && ["access", "runtime", "posture"].includes(l.kind) && typeof l.path === "string" && typeof l.policy === "string";
-  return new Map(locks.filter(ok2).map((l) => [keyOf2(l), l]));
+  return new Map(locks.filter(ok2).map((l) => [keyOf(l), l]));
 }
 function diffLocks(a, b2) {
   const before = byKey(a);
@@ -31236,14 +31359,14 @@ function createLogger(label, verbose, initialStep, infoDebugger = createLog()) {
   const spawned = [];
   const debugDebugger = typeof verbose === "string" ? infoDebugger.extend(verbose) : verbose;
   const key2 = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
-  return step2(initialStep);
+  return step3(initialStep);
   function sibling(name, initial) {
     return append(
       spawned,
       createLogger(label, key2.replace(/^[^:]+/, name), initial, infoDebugger)
     );
   }
-  function step2(phase) {
+  function step3(phase) {
     const stepPrefix = phase && `[${phase}]` || "";
     const debug2 = debugDebugger && prefixedLogger(debugDebugger, stepPrefix) || NOOP;
     const info = prefixedLogger(infoDebugger, `${labelPrefix} ${stepPrefix}`, debug2);
@@ -31251,7 +31374,7 @@ function createLogger(label, verbose, initialStep, infoDebugger = createLog()) {
       label,
       sibling,
       info,
-      step: step2
+      step: step3
     });
   }
 }
@@ -34717,9 +34840,9 @@ function ancestry(revision) {
   const m = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
   if (!m) return void 0;
   let generations = 0;
-  for (const step2 of m[2].match(/[~^]\d*/g) ?? []) {
-    const n = step2.length > 1 ? Number(step2.slice(1)) : 1;
-    generations += step2[0] === "~" ? n : Math.min(n, 1);
+  for (const step3 of m[2].match(/[~^]\d*/g) ?? []) {
+    const n = step3.length > 1 ? Number(step3.slice(1)) : 1;
+    generations += step3[0] === "~" ? n : Math.min(n, 1);
   }
   return { base: m[1], generations };
 }
@@ -34743,8 +34866,8 @@ async function shallowFetchCommand(repo, revision) {
       base = void 0;
     }
     if (base === void 0 || !COMMIT_ID.test(base)) return { command: "git fetch --unshallow" };
-    const step2 = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
-    const parent = step2 ? (await recordedParents(repo, base))[(step2[1] ? Number(step2[1]) : 1) - 1] : void 0;
+    const step3 = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
+    const parent = step3 ? (await recordedParents(repo, base))[(step3[1] ? Number(step3[1]) : 1) - 1] : void 0;
     return { command: `git fetch --deepen=${up.generations}`, ...parent && COMMIT_ID.test(parent) ? { commit: parent } : {} };
   }
   if (/^[0-9a-f]{4,39}$/i.test(revision)) return { command: "git fetch --unshallow" };

@@ -58,10 +58,8 @@ var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
     EdictError = class extends Error {
-      code;
-      position;
       constructor(code, message, options = {}) {
-        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+        super(message, options.cause === void 0 ? void 0 : options);
         this.name = "EdictError";
         this.code = code;
         if (options.position) this.position = options.position;
@@ -16550,7 +16548,7 @@ function concatBytes(...parts) {
 function bytesEqual(a, b) {
   if (a.length !== b.length) return false;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
   return diff === 0;
 }
 var encoder, decoder;
@@ -16605,12 +16603,14 @@ var init_errors2 = __esm({
 });
 
 // src/loader/fetch.ts
+function onAbort(signal, listener) {
+  if (signal.aborted) listener();
+  else signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}
 function abortable(promise, signal) {
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
   });
 }
 async function withDeadline(label, timeoutMs, closed, run) {
@@ -16620,9 +16620,7 @@ async function withDeadline(label, timeoutMs, closed, run) {
     timedOut = true;
     controller.abort(new Error("timeout"));
   }, timeoutMs);
-  const onClose = () => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
+  const stopListening = onAbort(closed, () => controller.abort(new Error("closed")));
   try {
     return await abortable(run(controller.signal), controller.signal);
   } catch (e) {
@@ -16631,7 +16629,7 @@ async function withDeadline(label, timeoutMs, closed, run) {
     throw e;
   } finally {
     clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
+    stopListening();
     controller.abort(new Error("done"));
   }
 }
@@ -16654,8 +16652,8 @@ function discard(response) {
   response.body?.cancel().catch(() => void 0);
 }
 function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length")?.trim();
-  if (declared !== void 0 && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+  const declared = response.headers.get("content-length");
+  if (/^\d+$/.test(declared) && Number(declared) > maxBytes) {
     discard(response);
     throw tooLarge(label, maxBytes, `${declared} bytes, `);
   }
@@ -16663,7 +16661,7 @@ function checkDeclaredLength(response, maxBytes, label) {
 async function readBodyBounded(response, maxBytes, signal, label) {
   checkDeclaredLength(response, maxBytes, label);
   const reader = response.body?.getReader();
-  if (reader === void 0) return new Uint8Array(0);
+  if (!reader) return new Uint8Array(0);
   const chunks = [];
   let total = 0;
   try {
@@ -16692,7 +16690,7 @@ function isRedirect(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 function mayCarryCredentials(url, authOrigin) {
-  return authOrigin !== void 0 && url.origin === authOrigin;
+  return url.origin === authOrigin;
 }
 function checkRedirectTarget(from, to, label) {
   const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
@@ -16708,7 +16706,7 @@ async function request(url, options) {
     let response;
     try {
       response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.fetch(current.href, { headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
         options.signal
       );
     } catch (e) {
@@ -16954,10 +16952,10 @@ async function readBounded(path, maxBytes, options = {}) {
   }
   try {
     const loop = readLoop(await handle.stat(), maxBytes, options);
-    for (let step2 = loop.next(); ; ) {
-      if (step2.done) return step2.value;
-      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
-      step2 = loop.next(bytesRead);
+    for (let step3 = loop.next(); ; ) {
+      if (step3.done) return step3.value;
+      const { bytesRead } = await handle.read(step3.value, 0, step3.value.length, null);
+      step3 = loop.next(bytesRead);
     }
   } finally {
     await handle.close();
@@ -17460,123 +17458,248 @@ function comparator(op) {
   return (a, b) => a < b ? less : a > b ? greater : equal;
 }
 
-// src/engine/access/compiled.ts
-var PLAN_CACHE_SIZE = 4096;
+// src/engine/access/statement.ts
+function compileStatement(s, index, compileBlock) {
+  const { policy, file } = s.source;
+  return {
+    index,
+    deny: s.Effect === "Deny",
+    actions: lowerCase2(s.Action),
+    notActions: lowerCase2(s.NotAction),
+    notResource: s.NotResource && anyOf2(s.NotResource.map((p) => compileWildcard(p))),
+    condition: s.Condition && compileBlock(s.Condition),
+    reason: Object.freeze(s.Sid === void 0 ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
+    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource)
+  };
+}
+function actionMatches(s, action) {
+  const some = (patterns) => patterns.some((p) => globMatch(p, action));
+  return (s.actions === void 0 || some(s.actions)) && (s.notActions === void 0 || !some(s.notActions));
+}
+var ROOT = [{ prefix: "", rest: void 0 }];
+function fileResource(pattern) {
+  const prefix = literalPrefix(pattern);
+  return { prefix, rest: pattern === `${prefix}*` ? void 0 : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+}
+var literalHead = (pattern) => pattern.split(/[*?]/)[0];
+function literalPrefix(pattern) {
+  const head = literalHead(pattern);
+  return head.slice(0, head.lastIndexOf("/") + 1);
+}
+function lowerCase2(patterns) {
+  return patterns?.map((p) => p.toLowerCase());
+}
+var anyOf2 = (matchers) => (value) => matchers.some((m) => m(value));
+
+// src/engine/access/prefix-index.ts
+var SLASH = 47;
+var step = (hash, code) => Math.imul(hash, 31) + code & 1073741823;
+var slotOf = (hash, bits) => Math.imul(hash, 2654435761) >>> 32 - bits;
+function prefixTable() {
+  const prefixes = [""];
+  const numbers = /* @__PURE__ */ new Map([["", 0]]);
+  let slots = new Int32Array(2);
+  let bits = 0;
+  let maxDepth = 0;
+  const walk = [];
+  const table = {
+    add(prefix) {
+      if (numbers.has(prefix)) return;
+      numbers.set(prefix, prefixes.push(prefix) - 1);
+      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+    },
+    seal() {
+      bits = 32 - Math.clz32(2 * prefixes.length);
+      slots = new Int32Array(2 << bits);
+      prefixes.forEach((prefix, n) => {
+        let hash = 0;
+        for (let i = 0; i < prefix.length; i++) hash = step(hash, prefix.charCodeAt(i));
+        if (n === 0) return;
+        let s = slotOf(hash, bits);
+        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
+        slots[2 * s] = hash;
+        slots[2 * s + 1] = n;
+      });
+      table.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+    },
+    numberOf: (prefix) => numbers.get(prefix),
+    parents: [0],
+    deepest(value) {
+      let count = 0;
+      for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
+        const code = value.charCodeAt(i);
+        hash = step(hash, code);
+        if (code === SLASH) {
+          depth++;
+          walk[count++] = hash;
+          walk[count++] = i + 1;
+        }
+      }
+      const mask = (1 << bits) - 1;
+      while (count > 0) {
+        const length = walk[--count];
+        const hash = walk[--count];
+        for (let s = slotOf(hash, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
+          const prefix = prefixes[n];
+          if (slots[2 * s] === hash && prefix.length === length && value.indexOf(prefix) === 0) return n;
+        }
+      }
+      return 0;
+    }
+  };
+  return table;
+}
+
+// src/engine/access/decision-table.ts
+var MEMO_BITS = 8;
+var ENTRY = 4;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
+function addTable(program, met) {
+  const statements = [];
+  for (const m of met.sort((a, b) => a.statement.index - b.statement.index)) {
+    const last = statements.at(-1);
+    if (last?.statement !== m.statement) statements.push(m);
+    else if (last.rest !== void 0) statements[statements.length - 1] = { statement: m.statement, rest: m.rest === void 0 ? void 0 : anyRest(last.rest, m.rest) };
+  }
+  const always = statements.filter(appliesWhenMet);
+  const denied = always.some((m) => m.statement.deny);
+  const tested = statements.filter((m) => !appliesWhenMet(m) && (m.statement.deny || !denied));
+  const at = program.length;
+  program.push(tested.length, always.length);
+  if (tested.length <= MEMO_BITS) program.length += 1 << tested.length;
+  for (const { statement: s, rest } of tested) program.push(rest, s.notResource, s.condition, s);
+  for (const m of always) program.push(m.statement);
+  return at;
+}
+var appliesWhenMet = ({ statement: s, rest }) => rest === void 0 && s.notResource === void 0 && s.condition === void 0;
+var anyRest = (a, b) => (resource) => passes(a, resource) || passes(b, resource);
+var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
+function decide({ program, approval }, at, resource, context) {
+  const count = program[at];
+  const first = at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
+  if (count > MEMO_BITS) return make(program, at, first, approval, (i) => applies(program, first + ENTRY * i, resource, context));
+  let bits = 0;
+  for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
+  return program[at + 2 + bits] ??= Object.freeze(make(program, at, first, approval, (i) => bits >> i & 1));
+}
+function applies(program, k, resource, context) {
+  if (!passes(program[k], resource) || program[k + 1]?.(resource)) return false;
+  const condition = program[k + 2];
+  const result = condition === void 0 || condition(context);
+  return result === "error" ? program[k + 3].deny : result;
+}
+function make(program, at, first, approval, applied) {
+  const count = program[at];
+  const all = program.slice(first + ENTRY * count, first + ENTRY * count + program[at + 1]);
+  for (let i = 0; i < count; i++) if (applied(i)) all.push(program[first + ENTRY * i + 3]);
+  all.sort((a, b) => a.index - b.index);
+  if (all.length === 0) return IMPLICIT_DENY;
+  const denies = all.filter((s) => s.deny);
+  const reasons = Object.freeze((denies.length > 0 ? denies : all).map((s) => s.reason));
+  if (denies.length > 0) return { decision: "deny", reasons };
+  return approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
+}
+
+// src/engine/access/plan.ts
+var MERGE_BUDGET = 4096;
+function actionPlan(met, numberOf2, parents, approval) {
+  const own = /* @__PURE__ */ new Map([[0, []]]);
+  for (const statement2 of met) {
+    for (const { prefix, rest } of statement2.filings) {
+      const node = numberOf2(prefix);
+      (own.get(node) ?? own.set(node, []).get(node)).push({ statement: statement2, rest });
+    }
+  }
+  const metAlong = (node) => {
+    const lists = [own.get(0)];
+    for (let n = node; n !== 0; n = parents[n]) lists.push(own.get(n) ?? []);
+    return lists.flat();
+  };
+  let budget = MERGE_BUDGET + 8 * met.length;
+  for (const node of own.keys()) {
+    if ((budget -= metAlong(node).length) < 0) {
+      return (node2, resource, context) => {
+        const once2 = { program: [], approval };
+        return decide(once2, addTable(once2.program, metAlong(node2)), resource, context);
+      };
+    }
+  }
+  const tables = { program: [], approval };
+  const starts = /* @__PURE__ */ new Map();
+  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
+  return (node, resource, context) => {
+    for (let n = node; ; n = parents[n]) {
+      const at = starts.get(n);
+      if (at !== void 0) return decide(tables, at, resource, context);
+    }
+  };
+}
+
+// src/engine/access/compiled.ts
+var PLAN_CACHE_SIZE = 4096;
+var EMPTY_CONTEXT = Object.freeze({});
 function compileAccess(access) {
   const byService = /* @__PURE__ */ new Map();
+  const prefixes = prefixTable();
   const readIp = ipReader();
+  const conditions = /* @__PURE__ */ new Map();
+  const compileBlock = (block) => {
+    const key = JSON.stringify(block);
+    if (!conditions.has(key)) conditions.set(key, compileCondition(block, readIp));
+    return conditions.get(key);
+  };
   access.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position, readIp);
-    for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
+    const s = compileStatement(statement2, position, compileBlock);
+    for (const filing of s.filings) prefixes.add(filing.prefix);
+    for (const key of serviceKeys(s.actions)) (byService.get(key) ?? byService.set(key, []).get(key)).push(s);
   });
-  const approvalFor = compileApproval(access.RequireApproval);
+  prefixes.seal();
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
     let plan = plans.get(raw);
     if (plan === void 0) {
       const action = raw.toLowerCase();
-      plan = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
-      const { deny, allow } = plan;
-      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
-        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
-      });
+      const colon = action.indexOf(":");
+      const candidates3 = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
+      plan = actionPlan(
+        candidates3.filter((s) => actionMatches(s, action)),
+        prefixes.numberOf,
+        prefixes.parents,
+        approvalFor(access, action)
+      );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
     }
     return plan;
   };
   const authorize = (request2) => {
-    const plan = planFor(request2.action);
-    const resource = request2.resource;
-    const context = request2.context ?? {};
-    const key = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan.deny, key, resource, context);
-    if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan.allow, key, resource, context);
-    if (allows === void 0) return IMPLICIT_DENY;
-    return plan.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan.approval };
+    const { resource } = request2;
+    return planFor(request2.action)(prefixes.deepest(resource), resource, request2.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
-function addTo(index, key, s) {
-  const list2 = index.get(key);
-  if (list2 === void 0) index.set(key, [s]);
-  else list2.push(s);
-}
-function forEachCandidate(index, key, visit3) {
-  const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key === void 0 ? void 0 : index.get(key)) ?? EMPTY_LIST;
-  for (let i = 0, j = 0; i < any.length || j < keyed.length; ) {
-    const a = any[i];
-    const b = keyed[j];
-    visit3(a !== void 0 && (b === void 0 || a.index < b.index) ? any[i++] : keyed[j++]);
-  }
-}
-function reasonsFor(index, key, resource, context) {
-  let reasons;
-  forEachCandidate(index, key, (s) => {
-    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
+function approvalFor({ RequireApproval: approval }, action) {
+  const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action));
+  if (!actions?.length) return void 0;
+  const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval;
+  return Object.freeze({
+    ...approverRole !== void 0 ? { approverRole } : {},
+    ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
+    actions: Object.freeze(actions)
   });
-  return reasons;
 }
-function compileApproval(approval) {
-  const patterns = [...approval?.Actions ?? []];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
-  return (action) => {
-    const actions = patterns.filter((_, k) => tests[k]?.(action));
-    if (actions.length === 0) return void 0;
-    return Object.freeze({
-      ...approverRole !== void 0 ? { approverRole } : {},
-      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
-      actions: Object.freeze(actions)
-    });
-  };
-}
-function compileStatement(s, index, readIp) {
-  const { policy, file } = s.source;
-  return {
-    index,
-    deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase2(s.Action)),
-    notAction: compilePatterns(lowerCase2(s.NotAction)),
-    resource: compilePatterns(s.Resource),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition, readIp),
-    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
-    resourceKeys: patternKeys(s.Resource, "://", "/")
-  };
-}
-function keyOf(text2, from, end) {
-  const start = text2.indexOf(from);
-  const stop = start < 0 ? -1 : text2.indexOf(end, start + from.length);
-  return stop < 0 ? void 0 : text2.slice(0, stop + 1);
-}
-function patternKeys(patterns = ["*"], from, end) {
-  const keys = /* @__PURE__ */ new Set();
+function serviceKeys(patterns = ["*"]) {
+  const keys = [];
   for (const p of patterns) {
-    const key = keyOf(p.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key === void 0) return [""];
-    keys.add(key);
+    const head = literalHead(p);
+    const colon = head.indexOf(":");
+    if (colon < 0) return [""];
+    const key = head.slice(0, colon + 1);
+    if (!keys.includes(key)) keys.push(key);
   }
-  return [...keys];
-}
-function lowerCase2(patterns) {
-  return patterns?.map((p) => p.toLowerCase());
-}
-function compilePatterns(patterns) {
-  const matchers = patterns?.map((p) => compileWildcard(p));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
-}
-function applies(s, resource, context) {
-  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
-  const result = s.condition?.(context) ?? true;
-  return result === "error" ? s.deny : result;
+  return keys;
 }
 
 // src/engine/data/compiled.ts
@@ -18718,7 +18841,7 @@ function closure(m, positions) {
   }
   return [...set].sort((a, b) => a - b);
 }
-function step(m, state, cp, lowered) {
+function step2(m, state, cp, lowered) {
   if (m.kind === "iexact") {
     const pos = state[0];
     const l = lowered;
@@ -18805,8 +18928,8 @@ function findCells(patterns, options = {}) {
     else start.live.set(j, st);
   });
   const cells = /* @__PURE__ */ new Map();
-  const keyOf3 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
-  const seen = /* @__PURE__ */ new Set([keyOf3(start)]);
+  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
   let queue = [start];
   let states = 0;
   let complete = true;
@@ -18831,14 +18954,14 @@ function findCells(patterns, options = {}) {
         const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
         for (const [j, st] of s.live) {
           const m = machines[j];
-          const to = step(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
+          const to = step2(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
           if (to.length === 0) continue;
           if (forever(m, to)) n.always.push(j);
           else n.live.set(j, to);
         }
         n.always.sort((a, b) => a - b);
         if (!alive(n)) continue;
-        const key = keyOf3(n);
+        const key = keyOf2(n);
         if (seen.has(key)) continue;
         seen.add(key);
         next.push(n);
@@ -18963,23 +19086,23 @@ var OTHER_WORDS = ["other", "another", "x"];
 function sortedUnique(nums) {
   return [...new Set(nums)].sort((a, b) => a - b);
 }
-function orderedCandidates(thresholds, show3, label, step2, words) {
+function orderedCandidates(thresholds, show3, label, step3, words) {
   const t = sortedUnique(thresholds.filter(Number.isFinite));
   if (t.length === 0) return [{ value: show3(0), phrase: `= ${label(0)}` }];
   const [below, above] = words;
   const out = [];
   const first = t[0];
   const last = t.at(-1);
-  out.push({ value: show3(first - step2), phrase: `${below} ${label(first)}` });
+  out.push({ value: show3(first - step3), phrase: `${below} ${label(first)}` });
   t.forEach((x, i) => {
     out.push({ value: show3(x), phrase: `= ${label(x)}` });
     const next = t[i + 1];
     if (next !== void 0) {
-      const inside = x + step2 < next ? x + step2 : (x + next) / 2;
+      const inside = x + step3 < next ? x + step3 : (x + next) / 2;
       if (inside > x && inside < next) out.push({ value: show3(inside), phrase: `between ${label(x)} and ${label(next)}` });
     }
   });
-  out.push({ value: show3(last + step2), phrase: `${above} ${label(last)}` });
+  out.push({ value: show3(last + step3), phrase: `${above} ${label(last)}` });
   return out;
 }
 function isoOrSeconds(ms) {
@@ -19375,7 +19498,7 @@ function searchCells(patterns, relevant2, domain, budget, allowEmpty) {
     complete: search.complete
   };
 }
-function decide(deny, allow, approval) {
+function decide2(deny, allow, approval) {
   return deny ? "deny" : allow ? approval ? "approval_required" : "allow" : "deny";
 }
 var RANK2 = { deny: 0, approval_required: 1, allow: 2 };
@@ -19476,8 +19599,8 @@ function compareAccessRegions(base, head, options = {}) {
             memo.set(key, outcomes);
           }
           for (const o of outcomes) {
-            const before = decide((o.summary & BASE_DENY) !== 0, (o.summary & BASE_ALLOW) !== 0, a.approval.base);
-            const after = decide((o.summary & HEAD_DENY) !== 0, (o.summary & HEAD_ALLOW) !== 0, a.approval.head);
+            const before = decide2((o.summary & BASE_DENY) !== 0, (o.summary & BASE_ALLOW) !== 0, a.approval.base);
+            const after = decide2((o.summary & HEAD_DENY) !== 0, (o.summary & HEAD_ALLOW) !== 0, a.approval.head);
             if (before !== after) flips.push({ action: a.cell, resource: r.cell, outcome: o, before, after });
           }
         }
@@ -19625,7 +19748,7 @@ function pickExamples(list2, max) {
   if (list2.length <= max) return [...list2];
   const picked = /* @__PURE__ */ new Set();
   const lower = (r) => r.action.toLowerCase();
-  const passes2 = [
+  const passes3 = [
     lower,
     (r) => `${lower(r)} ${r.resource}`,
     // case variants of an action decide alike: they come last
@@ -19638,7 +19761,7 @@ function pickExamples(list2, max) {
     rank.set(lower(r), n + 1);
     return { i, n };
   }).sort((a, b) => a.n - b.n || a.i - b.i).map((x) => x.i);
-  for (const key of passes2) {
+  for (const key of passes3) {
     const seen = new Set([...picked].map((i) => key(list2[i])));
     for (const i of order2) {
       if (picked.size >= max) break;
@@ -19784,13 +19907,13 @@ function tagsOf(field) {
   if (field.category !== void 0) tags.push(field.category);
   return tags;
 }
-function anyOf2(value) {
+function anyOf3(value) {
   return value === void 0 ? void 0 : typeof value === "string" ? [value] : value;
 }
 function fieldPasses(rule, field) {
   const c = rule.spec.match?.fields ?? {};
-  const sensitivity = anyOf2(c.sensitivity);
-  const category = anyOf2(c.category);
+  const sensitivity = anyOf3(c.sensitivity);
+  const category = anyOf3(c.category);
   if (sensitivity !== void 0 && !(field.sensitivity !== void 0 && sensitivity.includes(field.sensitivity))) return false;
   if (category !== void 0 && !(field.category !== void 0 && category.includes(field.category))) return false;
   if (c.contains !== void 0 && !c.contains.every((tag) => tagsOf(field).includes(tag))) return false;
@@ -19999,7 +20122,7 @@ function criteriaOf(p) {
   if (f.contains !== void 0) c.contains = [...f.contains];
   return c;
 }
-function passes(c, f) {
+function passes2(c, f) {
   if (c.sensitivity && !(f.sensitivity !== void 0 && c.sensitivity.includes(f.sensitivity))) return false;
   if (c.category && !(f.category !== void 0 && c.category.includes(f.category))) return false;
   const tags = [...f.tags ?? [], ...f.sensitivity !== void 0 ? [f.sensitivity] : [], ...f.category !== void 0 ? [f.category] : []];
@@ -20050,7 +20173,7 @@ function fieldsDimension(predicates, options = {}) {
     }
   }
   types.sort((a, b) => attributeCount(a) - attributeCount(b));
-  const vecOf = (a) => crits.reduce((v, c, j) => passes(c, a) ? v | 1n << BigInt(j) : v, 0n);
+  const vecOf = (a) => crits.reduce((v, c, j) => passes2(c, a) ? v | 1n << BigInt(j) : v, 0n);
   const kinds = [];
   const known = /* @__PURE__ */ new Set();
   for (const a of types) {
@@ -20154,7 +20277,7 @@ function fieldsDimension(predicates, options = {}) {
     atomsOf: (fields) => {
       const present = (n) => fields.some((f) => f.name === n);
       return [
-        ...crits.map((c) => fields.some((f) => passes(c, f))),
+        ...crits.map((c) => fields.some((f) => passes2(c, f))),
         ...groups.flatMap((g) => g.names.length === 1 ? [present(g.names[0])] : [g.names.every(present), g.names.some(present)])
       ];
     },
@@ -20365,13 +20488,13 @@ function timeDimension(predicates) {
     if (t.before !== void 0) w.before = t.before;
     return w;
   };
-  const keyOf3 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
+  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
   const specs = predicates.map(specOf);
   const byKey2 = /* @__PURE__ */ new Map();
-  for (const w of specs) if (w) byKey2.set(keyOf3(w), w);
+  for (const w of specs) if (w) byKey2.set(keyOf2(w), w);
   const keys = [...byKey2.keys()].sort();
   const windows = keys.map((k) => byKey2.get(k));
-  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf3(w)) : -1);
+  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
   const reasons = [];
   const compiled2 = windows.map((w) => {
     const c = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
@@ -21180,11 +21303,11 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/locks.ts
-var keyOf2 = (l) => `${l.kind}\0${l.path}`;
+var keyOf = (l) => `${l.kind}\0${l.path}`;
 function byKey(target) {
   const locks = Array.isArray(target.locks) ? target.locks : [];
   const ok2 = (l) => isRecord(l) && ["access", "runtime", "posture"].includes(l.kind) && typeof l.path === "string" && typeof l.policy === "string";
-  return new Map(locks.filter(ok2).map((l) => [keyOf2(l), l]));
+  return new Map(locks.filter(ok2).map((l) => [keyOf(l), l]));
 }
 function diffLocks(a, b) {
   const before = byKey(a);
@@ -22780,7 +22903,7 @@ function* trustedSigners(signatures, keys, threshold) {
         break;
       }
     }
-    if (key !== void 0) {
+    if (key) {
       if (!verified.includes(key)) verified.push(key);
     } else if (keyid !== void 0 && candidates3.length > 0) {
       throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i}] names trusted key ${keyid} but does not verify`);
@@ -22799,9 +22922,9 @@ function* trustedSigners(signatures, keys, threshold) {
 }
 async function verifyThresholdAsync(signatures, keys, threshold, verifyOne) {
   const walk = trustedSigners(signatures, keys, threshold);
-  let step2 = walk.next();
-  while (!step2.done) step2 = walk.next(await verifyOne(...step2.value));
-  return step2.value;
+  let step3 = walk.next();
+  while (!step3.done) step3 = walk.next(await verifyOne(...step3.value));
+  return step3.value;
 }
 
 // src/bundle/verify-checks.ts
@@ -22821,8 +22944,7 @@ function parseIsoSeconds(text2) {
   return Number.isNaN(ms) || `${new Date(ms).toISOString().slice(0, 19)}Z` !== text2 ? void 0 : ms;
 }
 function show2(value) {
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
-  return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
+  return isRecord(value) ? "an object" : Array.isArray(value) ? "an array" : value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 var text = (pattern, must) => [(v) => typeof v === "string" && pattern.test(v), must];
 var ISO = [(v) => parseIsoSeconds(v) !== void 0, 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"'];
@@ -22830,13 +22952,14 @@ var HEX64_TEXT = text(HEX64, "be 64 lowercase hex characters");
 var STRING = [(v) => typeof v === "string", "be a string"];
 var OBJECT = [isRecord, "be an object"];
 var ARRAY = [Array.isArray, "be an array"];
-var SCALARS = {
+var TOP_LEVEL = {
   name: text(NAME_PATTERN2, `match ${NAME_PATTERN2.source}`),
   version: text(SEMVER_PATTERN, "be a semantic version"),
   serial: [(v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
   revision: text(REVISION, "be a lowercase hex commit id"),
   created_at: ISO,
-  expires_at: ISO
+  expires_at: ISO,
+  targets: OBJECT
 };
 var KINDS = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
 var ACCESS = { Statement: ARRAY };
@@ -22855,7 +22978,11 @@ function firstProblem(items, problemOf) {
   return void 0;
 }
 function fieldProblem(record, fields, prefix) {
-  return firstProblem(Object.entries(fields), ([field, [ok2, must]]) => ok2(record[field]) ? void 0 : mustBe(prefix + field, must, record[field]));
+  for (const field in fields) {
+    const [ok2, must] = fields[field];
+    if (!ok2(record[field])) return mustBe(prefix + field, must, record[field]);
+  }
+  return void 0;
 }
 function objectProblem(value, fields, at, must = "be an object") {
   return isRecord(value) ? fieldProblem(value, fields, `${at}.`) : mustBe(at, must, value);
@@ -22871,7 +22998,7 @@ function findPayloadProblem(value) {
   const p = value;
   if (p.format !== BUNDLE_FORMAT) return `format is ${show2(p.format)}, expected "${BUNDLE_FORMAT}"`;
   const sources = p.sources;
-  return fieldProblem(p, SCALARS, "") ?? (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at) ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : void 0) ?? (isRecord(p.targets) ? firstProblem(Object.entries(p.targets), targetProblem) : mustBe("targets", "be an object", p.targets)) ?? firstProblem(Object.entries(LISTS), ([list2, fields]) => {
+  return fieldProblem(p, TOP_LEVEL, "") ?? (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at) ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : void 0) ?? firstProblem(Object.entries(p.targets), targetProblem) ?? firstProblem(Object.entries(LISTS), ([list2, fields]) => {
     const items = p[list2];
     return Array.isArray(items) ? firstProblem(items.entries(), ([i, item]) => objectProblem(item, fields, `${list2}[${i}]`)) : mustBe(list2, "be an array", items);
   }) ?? // `sources` is read here only, once the lists passed
@@ -22906,13 +23033,13 @@ function checkDigestsMatch(payload, actual) {
 function checkNotExpired(payload, now) {
   const expires = parseIsoSeconds(payload.expires_at);
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
-  if (expires === void 0 || now.getTime() >= expires) {
+  if (!(now.getTime() < expires)) {
     throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
   }
 }
 function checkName(payload, expectedName) {
   if (payload.name !== expectedName) {
-    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for "${payload.name}", expected ${JSON.stringify(expectedName)}`);
   }
 }
 function checkTarget(payload, target) {
@@ -22976,22 +23103,23 @@ async function sha256Hex(bytes) {
 }
 var SEXTETS = new Int8Array(256).fill(-1);
 for (let i = 0; i < 64; i++) SEXTETS[i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 ? i - 4 : i * 4 - 205] = i;
-function fromCanonicalBase64(base64) {
+function fromCanonicalBase64(base64, head) {
   const b = typeof base64 === "string" ? utf8Encode(base64) : base64;
   const n = b.length;
   const pad = b[n - 1] === 61 ? b[n - 2] === 61 ? 2 : 1 : 0;
   if (n % 4 !== 0) return void 0;
-  const out = new Uint8Array(n / 4 * 3 - pad);
+  const before = head?.(n / 4 * 3 - pad) ?? [];
+  const out = new Uint8Array(before.length + n / 4 * 3 - pad);
+  out.set(before);
   let word = 0;
-  for (let i = 0; i < n; i += 4) {
+  for (let i = 0, o = before.length; i < n; i += 4, o += 3) {
     word = SEXTETS[b[i]] << 18 | SEXTETS[b[i + 1]] << 12 | (i + 4 === n && pad === 2 ? 0 : SEXTETS[b[i + 2]]) << 6 | (i + 4 === n && pad > 0 ? 0 : SEXTETS[b[i + 3]]);
     if (word < 0) return void 0;
-    const o = i / 4 * 3;
     out[o] = word >> 16;
     out[o + 1] = word >> 8;
     out[o + 2] = word;
   }
-  return word & (1 << 8 * pad) - 1 ? void 0 : out;
+  return word & (1 << 8 * pad) - 1 ? void 0 : out.subarray(before.length);
 }
 
 // src/loader/keys.ts
@@ -23017,10 +23145,6 @@ function publicKeyProblem(raw) {
 function keyError(index, message) {
   return new BundleKeyError(`trustedKeys[${index}]: public key: ${message}`);
 }
-function decodeKeyText(text2) {
-  const std = text2.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  return fromCanonicalBase64(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
-}
 function rawBytes(input, index) {
   if (input instanceof Uint8Array) return input;
   if (isRecord(input) && input.algorithm === "ed25519" && input.bytes instanceof Uint8Array) return input.bytes;
@@ -23038,7 +23162,8 @@ function rawBytes(input, index) {
     if (!der) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
     return der;
   }
-  const bytes = /^ssh-ed25519 /.test(text2) ? void 0 : decodeKeyText(text2);
+  const std = text2.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  const bytes = /^ssh-ed25519 /.test(text2) ? void 0 : fromCanonicalBase64(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
   if (text2 === "" || !bytes) throw keyError(index, `${EXPECTED}; got ${text2 === "" ? "empty text" : "text that is neither PEM nor base64"}`);
   return bytes;
 }
@@ -23054,24 +23179,17 @@ function readTrustedKey(input, index) {
   if (problem) throw keyError(index, problem);
   return Uint8Array.from(raw);
 }
+function distinctKeys(raws) {
+  return raws.filter((raw, i) => raws.findIndex((seen) => bytesEqual(seen, raw)) === i);
+}
 async function withKeyids(raws) {
   const keys = [];
-  for (const raw of raws) {
-    if (keys.some((k) => bytesEqual(k.raw, raw))) continue;
-    keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
-  }
+  for (const raw of distinctKeys(raws)) keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
   return keys;
 }
 
 // src/loader/verify.ts
 init_bytes();
-
-// src/bundle/pae.ts
-init_bytes();
-function pae(payloadType, payload) {
-  const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
-}
 
 // src/bundle/payload-read.ts
 init_bytes();
@@ -23101,7 +23219,7 @@ function readPayload(bytes) {
     if (key === "targets") end = canonical.length;
   }
   if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
 }
 function keysInOrder(value, depth) {
@@ -23111,9 +23229,10 @@ function keysInOrder(value, depth) {
     for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
     return true;
   }
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++) {
-    if (i > 0 && keys[i - 1] >= keys[i] || !keysInOrder(value[keys[i]], depth + 1)) return false;
+  let previous;
+  for (const key in value) {
+    if (previous !== void 0 && previous >= key || !Object.hasOwn(value, key) || !keysInOrder(value[key], depth + 1)) return false;
+    previous = key;
   }
   return true;
 }
@@ -23133,7 +23252,7 @@ function sortedText(value, depth) {
 var HEAD = utf8Encode('{"payload":"');
 function readEnvelope(bytes) {
   const end = bytes.indexOf(34, HEAD.length);
-  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end)) : void 0;
+  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `)) : void 0;
   let parsed;
   try {
     parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");
@@ -23154,14 +23273,20 @@ async function verifyBundleBytes(bytes, options) {
   const envelope = readEnvelope(bytes);
   checkPayloadType(envelope);
   checkSigned(envelope);
-  const message = pae(envelope.payloadType, envelope.payload);
-  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
-  const { payload, targetsBytes } = readPayload(envelope.payload);
+  const message = new Uint8Array(envelope.payload.buffer);
+  const keyids = verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
+  let read;
+  try {
+    read = readPayload(envelope.payload);
+  } finally {
+    await keyids;
+  }
+  const { payload, targetsBytes } = read;
   checkDigestsMatch(payload, { sha256: await sha256Hex(targetsBytes) });
   checkNotExpired(payload, options.now);
   if (options.expectedName !== void 0) checkName(payload, options.expectedName);
   checkTarget(payload, options.target);
-  return { payload, keyids, sha256: await fileSha256 };
+  return { payload, keyids: await keyids, sha256: await fileSha256 };
 }
 
 // src/loader/view.ts
@@ -23205,14 +23330,6 @@ function createTrustStore(config) {
   let trusted;
   let floor;
   let active;
-  function compile2(verified) {
-    const p = verified.payload;
-    try {
-      return compileEngine(p.targets[config.target]);
-    } catch (e) {
-      throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, e);
-    }
-  }
   return {
     get active() {
       return active;
@@ -23224,9 +23341,16 @@ function createTrustStore(config) {
       trusted ??= withKeyids(config.keys);
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
-      const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+      const p = verified.payload;
+      const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
-      return { ...seen, verified, bytes, engine: compile2(verified) };
+      let engine;
+      try {
+        engine = compileEngine(p.targets[config.target]);
+      } catch (e) {
+        throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, e);
+      }
+      return { ...seen, verified, bytes, engine };
     },
     raise(seen) {
       floor = raiseFloor(floor, seen);
@@ -23251,19 +23375,23 @@ function createTrustStore(config) {
 init_fetch();
 
 // src/loader/options.ts
-init_bytes();
 init_errors2();
 init_source();
 var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-function integer(value, name, fallback, min) {
+function integer(options, name, fallback, min) {
+  const value = options[name];
   if (value === void 0) return fallback;
   if (!Number.isSafeInteger(value) || value < min) {
     throw new TypeError(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
   }
   return value;
 }
-function httpUrl(value, name, fallback) {
+function checkName2(value, name) {
+  if (typeof value !== "string" || !NAME_PATTERN2.test(value)) throw new TypeError(`createLoader: ${name} must match ${NAME_PATTERN2.source}`);
+}
+function httpUrl(options, name, fallback) {
+  const value = options[name];
   if (value === void 0) return fallback;
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
@@ -23272,11 +23400,9 @@ function toConfig(options) {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource2(options.source);
   const { target, expectedName, token } = options;
-  if (typeof target !== "string" || !NAME_PATTERN2.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN2.source}`);
-  if (expectedName !== void 0 && (typeof expectedName !== "string" || !NAME_PATTERN2.test(expectedName))) {
-    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN2.source}`);
-  }
-  if (spec.kind === "github" && expectedName === void 0) {
+  checkName2(target, "target");
+  if (expectedName !== void 0) checkName2(expectedName, "expectedName");
+  if (spec.kind === "github" && !expectedName) {
     throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
   if (token !== void 0 && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
@@ -23285,20 +23411,16 @@ function toConfig(options) {
   if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
   }
-  const keys = [];
-  options.trustedKeys.forEach((k, i) => {
-    const raw = readTrustedKey(k, i);
-    if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
-  });
-  const threshold = integer(options.threshold, "threshold", 1, 1);
+  const keys = distinctKeys(options.trustedKeys.map(readTrustedKey));
+  const threshold = integer(options, "threshold", 1, 1);
   if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== void 0 && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
     throw new TypeError("createLoader: cacheDir must be a directory path");
   }
   const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input, init) => globalThis.fetch(input, init) : void 0);
   if (fetch === void 0 && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
-  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]]) {
-    if (fn !== void 0 && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
+  for (const name of ["fetch", "now", "random"]) {
+    if (options[name] !== void 0 && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
   return {
     source: options.source,
@@ -23309,13 +23431,13 @@ function toConfig(options) {
     target,
     expectedName,
     cacheDir: options.cacheDir,
-    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", 6e4, 0),
-    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
-    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
+    pollIntervalMs: integer(options, "pollIntervalMs", 6e4, 0),
+    timeoutMs: integer(options, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
+    maxBytes: integer(options, "maxBytes", DEFAULT_MAX_BYTES, 1),
     fetch,
     token,
-    githubUrl: httpUrl(options.githubUrl, "githubUrl", "https://github.com"),
-    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", "https://api.github.com"),
+    githubUrl: httpUrl(options, "githubUrl", "https://github.com"),
+    githubApiUrl: httpUrl(options, "githubApiUrl", "https://api.github.com"),
     now: options.now ?? (() => /* @__PURE__ */ new Date()),
     random: options.random ?? Math.random
   };
@@ -23325,7 +23447,7 @@ function toConfig(options) {
 var MAX_BACKOFF_FACTOR = 8;
 var JITTER = 0.1;
 function pollDelay(intervalMs, failures, random) {
-  const factor = Math.min(2 ** Math.max(0, Math.min(failures, 16)), MAX_BACKOFF_FACTOR);
+  const factor = Math.min(2 ** failures, MAX_BACKOFF_FACTOR);
   const r = random();
   const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0.5;
   const delay = intervalMs * factor * (1 + JITTER * (2 * unit - 1));
@@ -23339,7 +23461,10 @@ function createLoader(options) {
   const trust = createTrustStore(config);
   const closing = new AbortController();
   const closed = closing.signal;
-  const listeners = { update: /* @__PURE__ */ new Set(), error: /* @__PURE__ */ new Set() };
+  const listeners = /* @__PURE__ */ new Map([
+    ["update", /* @__PURE__ */ new Set()],
+    ["error", /* @__PURE__ */ new Set()]
+  ]);
   let cache;
   let cachedSha;
   let etag;
@@ -23351,7 +23476,7 @@ function createLoader(options) {
   const view = engineView(() => trust.active);
   function emit(event, value) {
     if (closed.aborted) return;
-    for (const listener of listeners[event]) {
+    for (const listener of listeners.get(event)) {
       try {
         listener(value);
       } catch {
@@ -23378,7 +23503,7 @@ function createLoader(options) {
   const importFileModule = once(() => Promise.resolve().then(() => (init_file_cache(), file_cache_exports)));
   const prepare = once(async () => {
     const dir = config.cacheDir;
-    if (dir === void 0) return void 0;
+    if (!dir) return void 0;
     const mod = await importFileModule().catch((e) => {
       throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
     });
@@ -23449,14 +23574,14 @@ function createLoader(options) {
   }
   const load = once(
     () => exclusive(async () => {
-      if (trust.active === void 0) {
+      if (!trust.active) {
         if (closed.aborted) throw closedError(config.label);
         const cached = await prepare();
         try {
           await pull();
         } catch (e) {
           const error2 = failed(e);
-          if (closed.aborted || cached === void 0) throw error2;
+          if (closed.aborted || !cached) throw error2;
           await activate(cached, void 0);
         }
       }
@@ -23488,8 +23613,8 @@ function createLoader(options) {
       expiresAt: a?.meta.expires_at ?? null,
       activeSince: a?.since.toISOString() ?? null,
       lastSuccess: lastSuccess?.toISOString() ?? null,
-      ...lastError === void 0 ? {} : { lastError: { ...lastError } },
-      stale: a === void 0 || failures > 0 || now >= freshUntil
+      ...lastError && { lastError: { ...lastError } },
+      stale: failures > 0 || !(now < freshUntil)
     };
   }
   return {
@@ -23497,9 +23622,9 @@ function createLoader(options) {
     refresh,
     status,
     on(event, listener) {
-      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      const set = listeners.get(event);
+      if (!set) throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
       if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
-      const set = listeners[event];
       set.add(listener);
       return () => void set.delete(listener);
     },
@@ -23508,7 +23633,7 @@ function createLoader(options) {
       clearTimeout(timer);
     },
     get engine() {
-      return trust.active === void 0 ? void 0 : view;
+      return trust.active && view;
     }
   };
 }

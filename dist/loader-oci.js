@@ -7,7 +7,7 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-4S3VUYNK.js";
+} from "./chunks/chunk-TRDHOGG2.js";
 import {
   checkStatus,
   describeSource,
@@ -18,12 +18,12 @@ import {
   utf8Decode,
   utf8Encode,
   withDeadline
-} from "./chunks/chunk-57VL4O2S.js";
+} from "./chunks/chunk-JG6ZU2UD.js";
 import {
   BundleError,
   BundleIntegrityError,
   isBundleError
-} from "./chunks/chunk-CGLTEP3C.js";
+} from "./chunks/chunk-FAK7VVTX.js";
 
 // src/oci/reference.ts
 var COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
@@ -196,7 +196,7 @@ function otherSource(text, options, fetch, refused) {
   const { sources: _s, plainHttp: _p, registryCredentials: _r, token, ...rest } = options;
   const github = text.startsWith("github:");
   const config = toConfig({ ...rest, source: text, ...fetch === void 0 ? {} : { fetch }, ...github && token !== void 0 ? { token } : {} });
-  const files = () => import("./chunks/file-cache-3LMVTWG4.js");
+  const files = () => import("./chunks/file-cache-SJJQ3JGW.js");
   let etag;
   let last;
   return {

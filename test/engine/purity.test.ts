@@ -36,7 +36,7 @@ describe("src/engine is self-contained and runtime-neutral", () => {
         const rel = path.relative(SRC, file);
         expect(rel === "errors.ts" || rel.startsWith("engine/"), `${rel} is outside src/engine`).toBe(true);
         const code = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
-        expect(code, rel).not.toMatch(/\bBuffer\b|\bprocess\.|\brequire\(|\bimport\(|\bnode:/);
+        expect(code, rel).not.toMatch(/\bBuffer\b|\bprocess\.|\brequire\(|\bimport\(|["'`]node:/);
       }
     });
   }

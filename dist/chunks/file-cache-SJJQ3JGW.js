@@ -2,7 +2,7 @@
 import {
   BundleIntegrityError,
   BundleRetrievalError
-} from "./chunk-CGLTEP3C.js";
+} from "./chunk-FAK7VVTX.js";
 
 // src/loader/file-cache.ts
 import { mkdir } from "node:fs/promises";

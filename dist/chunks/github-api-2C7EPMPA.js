@@ -4,8 +4,8 @@ import {
   retrieve,
   trimSlash,
   utf8Decode
-} from "./chunk-57VL4O2S.js";
-import "./chunk-CGLTEP3C.js";
+} from "./chunk-JG6ZU2UD.js";
+import "./chunk-FAK7VVTX.js";
 
 // src/loader/github-api.ts
 function githubReleaseApiUrl(spec, githubApiUrl) {

@@ -9,7 +9,7 @@ import {
   retrieveSource,
   utf8Decode,
   utf8Encode
-} from "./chunk-57VL4O2S.js";
+} from "./chunk-JG6ZU2UD.js";
 import {
   BundleError,
   BundleIntegrityError,
@@ -18,7 +18,7 @@ import {
   BundleTrustError,
   EdictError,
   isBundleError
-} from "./chunk-CGLTEP3C.js";
+} from "./chunk-FAK7VVTX.js";
 
 // src/loader/web-crypto.ts
 var ALGORITHM = { name: "Ed25519" };
@@ -47,22 +47,23 @@ async function sha256Hex(bytes) {
 }
 var SEXTETS = new Int8Array(256).fill(-1);
 for (let i = 0; i < 64; i++) SEXTETS[i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 ? i - 4 : i * 4 - 205] = i;
-function fromCanonicalBase64(base64) {
+function fromCanonicalBase64(base64, head) {
   const b = typeof base64 === "string" ? utf8Encode(base64) : base64;
   const n = b.length;
   const pad = b[n - 1] === 61 ? b[n - 2] === 61 ? 2 : 1 : 0;
   if (n % 4 !== 0) return void 0;
-  const out = new Uint8Array(n / 4 * 3 - pad);
+  const before = head?.(n / 4 * 3 - pad) ?? [];
+  const out = new Uint8Array(before.length + n / 4 * 3 - pad);
+  out.set(before);
   let word = 0;
-  for (let i = 0; i < n; i += 4) {
+  for (let i = 0, o = before.length; i < n; i += 4, o += 3) {
     word = SEXTETS[b[i]] << 18 | SEXTETS[b[i + 1]] << 12 | (i + 4 === n && pad === 2 ? 0 : SEXTETS[b[i + 2]]) << 6 | (i + 4 === n && pad > 0 ? 0 : SEXTETS[b[i + 3]]);
     if (word < 0) return void 0;
-    const o = i / 4 * 3;
     out[o] = word >> 16;
     out[o + 1] = word >> 8;
     out[o + 2] = word;
   }
-  return word & (1 << 8 * pad) - 1 ? void 0 : out;
+  return word & (1 << 8 * pad) - 1 ? void 0 : out.subarray(before.length);
 }
 
 // src/loader/view.ts
@@ -118,8 +119,7 @@ function parseIsoSeconds(text2) {
   return Number.isNaN(ms) || `${new Date(ms).toISOString().slice(0, 19)}Z` !== text2 ? void 0 : ms;
 }
 function show(value) {
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
-  return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
+  return isRecord(value) ? "an object" : Array.isArray(value) ? "an array" : value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 var text = (pattern, must) => [(v) => typeof v === "string" && pattern.test(v), must];
 var ISO = [(v) => parseIsoSeconds(v) !== void 0, 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"'];
@@ -127,13 +127,14 @@ var HEX64_TEXT = text(HEX64, "be 64 lowercase hex characters");
 var STRING = [(v) => typeof v === "string", "be a string"];
 var OBJECT = [isRecord, "be an object"];
 var ARRAY = [Array.isArray, "be an array"];
-var SCALARS = {
+var TOP_LEVEL = {
   name: text(NAME_PATTERN, `match ${NAME_PATTERN.source}`),
   version: text(SEMVER_PATTERN, "be a semantic version"),
   serial: [(v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
   revision: text(REVISION, "be a lowercase hex commit id"),
   created_at: ISO,
-  expires_at: ISO
+  expires_at: ISO,
+  targets: OBJECT
 };
 var KINDS = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
 var ACCESS = { Statement: ARRAY };
@@ -152,7 +153,11 @@ function firstProblem(items, problemOf) {
   return void 0;
 }
 function fieldProblem(record, fields, prefix) {
-  return firstProblem(Object.entries(fields), ([field, [ok, must]]) => ok(record[field]) ? void 0 : mustBe(prefix + field, must, record[field]));
+  for (const field in fields) {
+    const [ok, must] = fields[field];
+    if (!ok(record[field])) return mustBe(prefix + field, must, record[field]);
+  }
+  return void 0;
 }
 function objectProblem(value, fields, at, must = "be an object") {
   return isRecord(value) ? fieldProblem(value, fields, `${at}.`) : mustBe(at, must, value);
@@ -168,7 +173,7 @@ function findPayloadProblem(value) {
   const p = value;
   if (p.format !== BUNDLE_FORMAT) return `format is ${show(p.format)}, expected "${BUNDLE_FORMAT}"`;
   const sources = p.sources;
-  return fieldProblem(p, SCALARS, "") ?? (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at) ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : void 0) ?? (isRecord(p.targets) ? firstProblem(Object.entries(p.targets), targetProblem) : mustBe("targets", "be an object", p.targets)) ?? firstProblem(Object.entries(LISTS), ([list, fields]) => {
+  return fieldProblem(p, TOP_LEVEL, "") ?? (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at) ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : void 0) ?? firstProblem(Object.entries(p.targets), targetProblem) ?? firstProblem(Object.entries(LISTS), ([list, fields]) => {
     const items = p[list];
     return Array.isArray(items) ? firstProblem(items.entries(), ([i, item]) => objectProblem(item, fields, `${list}[${i}]`)) : mustBe(list, "be an array", items);
   }) ?? // `sources` is read here only, once the lists passed
@@ -201,10 +206,6 @@ function publicKeyProblem(raw) {
 function keyError(index, message) {
   return new BundleKeyError(`trustedKeys[${index}]: public key: ${message}`);
 }
-function decodeKeyText(text2) {
-  const std = text2.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  return fromCanonicalBase64(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
-}
 function rawBytes(input, index) {
   if (input instanceof Uint8Array) return input;
   if (isRecord(input) && input.algorithm === "ed25519" && input.bytes instanceof Uint8Array) return input.bytes;
@@ -222,7 +223,8 @@ function rawBytes(input, index) {
     if (!der) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
     return der;
   }
-  const bytes = /^ssh-ed25519 /.test(text2) ? void 0 : decodeKeyText(text2);
+  const std = text2.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  const bytes = /^ssh-ed25519 /.test(text2) ? void 0 : fromCanonicalBase64(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
   if (text2 === "" || !bytes) throw keyError(index, `${EXPECTED}; got ${text2 === "" ? "empty text" : "text that is neither PEM nor base64"}`);
   return bytes;
 }
@@ -238,26 +240,31 @@ function readTrustedKey(input, index) {
   if (problem) throw keyError(index, problem);
   return Uint8Array.from(raw);
 }
+function distinctKeys(raws) {
+  return raws.filter((raw, i) => raws.findIndex((seen) => bytesEqual(seen, raw)) === i);
+}
 async function withKeyids(raws) {
   const keys = [];
-  for (const raw of raws) {
-    if (keys.some((k) => bytesEqual(k.raw, raw))) continue;
-    keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
-  }
+  for (const raw of distinctKeys(raws)) keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
   return keys;
 }
 
 // src/loader/options.ts
 var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-function integer(value, name, fallback, min) {
+function integer(options, name, fallback, min) {
+  const value = options[name];
   if (value === void 0) return fallback;
   if (!Number.isSafeInteger(value) || value < min) {
     throw new TypeError(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
   }
   return value;
 }
-function httpUrl(value, name, fallback) {
+function checkName(value, name) {
+  if (typeof value !== "string" || !NAME_PATTERN.test(value)) throw new TypeError(`createLoader: ${name} must match ${NAME_PATTERN.source}`);
+}
+function httpUrl(options, name, fallback) {
+  const value = options[name];
   if (value === void 0) return fallback;
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
@@ -266,11 +273,9 @@ function toConfig(options) {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource(options.source);
   const { target, expectedName, token } = options;
-  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
-  if (expectedName !== void 0 && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
-    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
-  }
-  if (spec.kind === "github" && expectedName === void 0) {
+  checkName(target, "target");
+  if (expectedName !== void 0) checkName(expectedName, "expectedName");
+  if (spec.kind === "github" && !expectedName) {
     throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
   if (token !== void 0 && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
@@ -279,20 +284,16 @@ function toConfig(options) {
   if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
   }
-  const keys = [];
-  options.trustedKeys.forEach((k, i) => {
-    const raw = readTrustedKey(k, i);
-    if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
-  });
-  const threshold = integer(options.threshold, "threshold", 1, 1);
+  const keys = distinctKeys(options.trustedKeys.map(readTrustedKey));
+  const threshold = integer(options, "threshold", 1, 1);
   if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== void 0 && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
     throw new TypeError("createLoader: cacheDir must be a directory path");
   }
   const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input, init) => globalThis.fetch(input, init) : void 0);
   if (fetch === void 0 && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
-  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]]) {
-    if (fn !== void 0 && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
+  for (const name of ["fetch", "now", "random"]) {
+    if (options[name] !== void 0 && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
   return {
     source: options.source,
@@ -303,13 +304,13 @@ function toConfig(options) {
     target,
     expectedName,
     cacheDir: options.cacheDir,
-    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", 6e4, 0),
-    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
-    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
+    pollIntervalMs: integer(options, "pollIntervalMs", 6e4, 0),
+    timeoutMs: integer(options, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
+    maxBytes: integer(options, "maxBytes", DEFAULT_MAX_BYTES, 1),
     fetch,
     token,
-    githubUrl: httpUrl(options.githubUrl, "githubUrl", "https://github.com"),
-    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", "https://api.github.com"),
+    githubUrl: httpUrl(options, "githubUrl", "https://github.com"),
+    githubApiUrl: httpUrl(options, "githubApiUrl", "https://api.github.com"),
     now: options.now ?? (() => /* @__PURE__ */ new Date()),
     random: options.random ?? Math.random
   };
@@ -609,123 +610,248 @@ function comparator(op) {
   return (a, b) => a < b ? less : a > b ? greater : equal;
 }
 
-// src/engine/access/compiled.ts
-var PLAN_CACHE_SIZE = 4096;
+// src/engine/access/statement.ts
+function compileStatement(s, index, compileBlock) {
+  const { policy, file } = s.source;
+  return {
+    index,
+    deny: s.Effect === "Deny",
+    actions: lowerCase2(s.Action),
+    notActions: lowerCase2(s.NotAction),
+    notResource: s.NotResource && anyOf2(s.NotResource.map((p) => compileWildcard(p))),
+    condition: s.Condition && compileBlock(s.Condition),
+    reason: Object.freeze(s.Sid === void 0 ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
+    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource)
+  };
+}
+function actionMatches(s, action) {
+  const some = (patterns) => patterns.some((p) => globMatch(p, action));
+  return (s.actions === void 0 || some(s.actions)) && (s.notActions === void 0 || !some(s.notActions));
+}
+var ROOT = [{ prefix: "", rest: void 0 }];
+function fileResource(pattern) {
+  const prefix = literalPrefix(pattern);
+  return { prefix, rest: pattern === `${prefix}*` ? void 0 : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+}
+var literalHead = (pattern) => pattern.split(/[*?]/)[0];
+function literalPrefix(pattern) {
+  const head = literalHead(pattern);
+  return head.slice(0, head.lastIndexOf("/") + 1);
+}
+function lowerCase2(patterns) {
+  return patterns?.map((p) => p.toLowerCase());
+}
+var anyOf2 = (matchers) => (value) => matchers.some((m) => m(value));
+
+// src/engine/access/prefix-index.ts
+var SLASH = 47;
+var step = (hash, code) => Math.imul(hash, 31) + code & 1073741823;
+var slotOf = (hash, bits) => Math.imul(hash, 2654435761) >>> 32 - bits;
+function prefixTable() {
+  const prefixes = [""];
+  const numbers = /* @__PURE__ */ new Map([["", 0]]);
+  let slots = new Int32Array(2);
+  let bits = 0;
+  let maxDepth = 0;
+  const walk = [];
+  const table = {
+    add(prefix) {
+      if (numbers.has(prefix)) return;
+      numbers.set(prefix, prefixes.push(prefix) - 1);
+      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+    },
+    seal() {
+      bits = 32 - Math.clz32(2 * prefixes.length);
+      slots = new Int32Array(2 << bits);
+      prefixes.forEach((prefix, n) => {
+        let hash = 0;
+        for (let i = 0; i < prefix.length; i++) hash = step(hash, prefix.charCodeAt(i));
+        if (n === 0) return;
+        let s = slotOf(hash, bits);
+        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
+        slots[2 * s] = hash;
+        slots[2 * s + 1] = n;
+      });
+      table.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+    },
+    numberOf: (prefix) => numbers.get(prefix),
+    parents: [0],
+    deepest(value) {
+      let count = 0;
+      for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
+        const code = value.charCodeAt(i);
+        hash = step(hash, code);
+        if (code === SLASH) {
+          depth++;
+          walk[count++] = hash;
+          walk[count++] = i + 1;
+        }
+      }
+      const mask = (1 << bits) - 1;
+      while (count > 0) {
+        const length = walk[--count];
+        const hash = walk[--count];
+        for (let s = slotOf(hash, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
+          const prefix = prefixes[n];
+          if (slots[2 * s] === hash && prefix.length === length && value.indexOf(prefix) === 0) return n;
+        }
+      }
+      return 0;
+    }
+  };
+  return table;
+}
+
+// src/engine/access/decision-table.ts
+var MEMO_BITS = 8;
+var ENTRY = 4;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
+function addTable(program, met) {
+  const statements = [];
+  for (const m of met.sort((a, b) => a.statement.index - b.statement.index)) {
+    const last = statements.at(-1);
+    if (last?.statement !== m.statement) statements.push(m);
+    else if (last.rest !== void 0) statements[statements.length - 1] = { statement: m.statement, rest: m.rest === void 0 ? void 0 : anyRest(last.rest, m.rest) };
+  }
+  const always = statements.filter(appliesWhenMet);
+  const denied = always.some((m) => m.statement.deny);
+  const tested = statements.filter((m) => !appliesWhenMet(m) && (m.statement.deny || !denied));
+  const at = program.length;
+  program.push(tested.length, always.length);
+  if (tested.length <= MEMO_BITS) program.length += 1 << tested.length;
+  for (const { statement: s, rest } of tested) program.push(rest, s.notResource, s.condition, s);
+  for (const m of always) program.push(m.statement);
+  return at;
+}
+var appliesWhenMet = ({ statement: s, rest }) => rest === void 0 && s.notResource === void 0 && s.condition === void 0;
+var anyRest = (a, b) => (resource) => passes(a, resource) || passes(b, resource);
+var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
+function decide({ program, approval }, at, resource, context) {
+  const count = program[at];
+  const first = at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
+  if (count > MEMO_BITS) return make(program, at, first, approval, (i) => applies(program, first + ENTRY * i, resource, context));
+  let bits = 0;
+  for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
+  return program[at + 2 + bits] ??= Object.freeze(make(program, at, first, approval, (i) => bits >> i & 1));
+}
+function applies(program, k, resource, context) {
+  if (!passes(program[k], resource) || program[k + 1]?.(resource)) return false;
+  const condition = program[k + 2];
+  const result = condition === void 0 || condition(context);
+  return result === "error" ? program[k + 3].deny : result;
+}
+function make(program, at, first, approval, applied) {
+  const count = program[at];
+  const all = program.slice(first + ENTRY * count, first + ENTRY * count + program[at + 1]);
+  for (let i = 0; i < count; i++) if (applied(i)) all.push(program[first + ENTRY * i + 3]);
+  all.sort((a, b) => a.index - b.index);
+  if (all.length === 0) return IMPLICIT_DENY;
+  const denies = all.filter((s) => s.deny);
+  const reasons = Object.freeze((denies.length > 0 ? denies : all).map((s) => s.reason));
+  if (denies.length > 0) return { decision: "deny", reasons };
+  return approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
+}
+
+// src/engine/access/plan.ts
+var MERGE_BUDGET = 4096;
+function actionPlan(met, numberOf, parents, approval) {
+  const own = /* @__PURE__ */ new Map([[0, []]]);
+  for (const statement of met) {
+    for (const { prefix, rest } of statement.filings) {
+      const node = numberOf(prefix);
+      (own.get(node) ?? own.set(node, []).get(node)).push({ statement, rest });
+    }
+  }
+  const metAlong = (node) => {
+    const lists = [own.get(0)];
+    for (let n = node; n !== 0; n = parents[n]) lists.push(own.get(n) ?? []);
+    return lists.flat();
+  };
+  let budget = MERGE_BUDGET + 8 * met.length;
+  for (const node of own.keys()) {
+    if ((budget -= metAlong(node).length) < 0) {
+      return (node2, resource, context) => {
+        const once2 = { program: [], approval };
+        return decide(once2, addTable(once2.program, metAlong(node2)), resource, context);
+      };
+    }
+  }
+  const tables = { program: [], approval };
+  const starts = /* @__PURE__ */ new Map();
+  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
+  return (node, resource, context) => {
+    for (let n = node; ; n = parents[n]) {
+      const at = starts.get(n);
+      if (at !== void 0) return decide(tables, at, resource, context);
+    }
+  };
+}
+
+// src/engine/access/compiled.ts
+var PLAN_CACHE_SIZE = 4096;
+var EMPTY_CONTEXT = Object.freeze({});
 function compileAccess(access) {
   const byService = /* @__PURE__ */ new Map();
+  const prefixes = prefixTable();
   const readIp = ipReader();
+  const conditions = /* @__PURE__ */ new Map();
+  const compileBlock = (block) => {
+    const key = JSON.stringify(block);
+    if (!conditions.has(key)) conditions.set(key, compileCondition(block, readIp));
+    return conditions.get(key);
+  };
   access.Statement.forEach((statement, position) => {
     if (statement.Action === void 0 && statement.NotAction === void 0) return;
-    const s = compileStatement(statement, position, readIp);
-    for (const key of patternKeys(lowerCase2(statement.Action), "", ":")) addTo(byService, key, s);
+    const s = compileStatement(statement, position, compileBlock);
+    for (const filing of s.filings) prefixes.add(filing.prefix);
+    for (const key of serviceKeys(s.actions)) (byService.get(key) ?? byService.set(key, []).get(key)).push(s);
   });
-  const approvalFor = compileApproval(access.RequireApproval);
+  prefixes.seal();
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
     let plan = plans.get(raw);
     if (plan === void 0) {
       const action = raw.toLowerCase();
-      plan = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
-      const { deny, allow } = plan;
-      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
-        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
-      });
+      const colon = action.indexOf(":");
+      const candidates = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
+      plan = actionPlan(
+        candidates.filter((s) => actionMatches(s, action)),
+        prefixes.numberOf,
+        prefixes.parents,
+        approvalFor(access, action)
+      );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
     }
     return plan;
   };
   const authorize = (request) => {
-    const plan = planFor(request.action);
-    const resource = request.resource;
-    const context = request.context ?? {};
-    const key = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan.deny, key, resource, context);
-    if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan.allow, key, resource, context);
-    if (allows === void 0) return IMPLICIT_DENY;
-    return plan.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan.approval };
+    const { resource } = request;
+    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
-function addTo(index, key, s) {
-  const list = index.get(key);
-  if (list === void 0) index.set(key, [s]);
-  else list.push(s);
-}
-function forEachCandidate(index, key, visit) {
-  const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key === void 0 ? void 0 : index.get(key)) ?? EMPTY_LIST;
-  for (let i = 0, j = 0; i < any.length || j < keyed.length; ) {
-    const a = any[i];
-    const b = keyed[j];
-    visit(a !== void 0 && (b === void 0 || a.index < b.index) ? any[i++] : keyed[j++]);
-  }
-}
-function reasonsFor(index, key, resource, context) {
-  let reasons;
-  forEachCandidate(index, key, (s) => {
-    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
+function approvalFor({ RequireApproval: approval }, action) {
+  const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action));
+  if (!actions?.length) return void 0;
+  const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval;
+  return Object.freeze({
+    ...approverRole !== void 0 ? { approverRole } : {},
+    ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
+    actions: Object.freeze(actions)
   });
-  return reasons;
 }
-function compileApproval(approval) {
-  const patterns = [...approval?.Actions ?? []];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
-  return (action) => {
-    const actions = patterns.filter((_, k) => tests[k]?.(action));
-    if (actions.length === 0) return void 0;
-    return Object.freeze({
-      ...approverRole !== void 0 ? { approverRole } : {},
-      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
-      actions: Object.freeze(actions)
-    });
-  };
-}
-function compileStatement(s, index, readIp) {
-  const { policy, file } = s.source;
-  return {
-    index,
-    deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase2(s.Action)),
-    notAction: compilePatterns(lowerCase2(s.NotAction)),
-    resource: compilePatterns(s.Resource),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition, readIp),
-    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
-    resourceKeys: patternKeys(s.Resource, "://", "/")
-  };
-}
-function keyOf(text2, from, end) {
-  const start = text2.indexOf(from);
-  const stop = start < 0 ? -1 : text2.indexOf(end, start + from.length);
-  return stop < 0 ? void 0 : text2.slice(0, stop + 1);
-}
-function patternKeys(patterns = ["*"], from, end) {
-  const keys = /* @__PURE__ */ new Set();
+function serviceKeys(patterns = ["*"]) {
+  const keys = [];
   for (const p of patterns) {
-    const key = keyOf(p.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key === void 0) return [""];
-    keys.add(key);
+    const head = literalHead(p);
+    const colon = head.indexOf(":");
+    if (colon < 0) return [""];
+    const key = head.slice(0, colon + 1);
+    if (!keys.includes(key)) keys.push(key);
   }
-  return [...keys];
-}
-function lowerCase2(patterns) {
-  return patterns?.map((p) => p.toLowerCase());
-}
-function compilePatterns(patterns) {
-  const matchers = patterns?.map((p) => compileWildcard(p));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
-}
-function applies(s, resource, context) {
-  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
-  const result = s.condition?.(context) ?? true;
-  return result === "error" ? s.deny : result;
+  return keys;
 }
 
 // src/engine/data/duration.ts
@@ -1424,7 +1550,7 @@ function* trustedSigners(signatures, keys, threshold) {
         break;
       }
     }
-    if (key !== void 0) {
+    if (key) {
       if (!verified.includes(key)) verified.push(key);
     } else if (keyid !== void 0 && candidates.length > 0) {
       throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i}] names trusted key ${keyid} but does not verify`);
@@ -1443,9 +1569,9 @@ function* trustedSigners(signatures, keys, threshold) {
 }
 async function verifyThresholdAsync(signatures, keys, threshold, verifyOne) {
   const walk = trustedSigners(signatures, keys, threshold);
-  let step = walk.next();
-  while (!step.done) step = walk.next(await verifyOne(...step.value));
-  return step.value;
+  let step2 = walk.next();
+  while (!step2.done) step2 = walk.next(await verifyOne(...step2.value));
+  return step2.value;
 }
 
 // src/bundle/verify-checks.ts
@@ -1473,13 +1599,13 @@ function checkDigestsMatch(payload, actual) {
 function checkNotExpired(payload, now) {
   const expires = parseIsoSeconds(payload.expires_at);
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
-  if (expires === void 0 || now.getTime() >= expires) {
+  if (!(now.getTime() < expires)) {
     throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
   }
 }
-function checkName(payload, expectedName) {
+function checkName2(payload, expectedName) {
   if (payload.name !== expectedName) {
-    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for "${payload.name}", expected ${JSON.stringify(expectedName)}`);
   }
 }
 function checkTarget(payload, target) {
@@ -1510,12 +1636,6 @@ function raiseFloor(floor, candidate) {
   return floor === void 0 || candidate.serial > floor.serial || candidate.serial === floor.serial && floor.sha256 === void 0 ? candidate : floor;
 }
 
-// src/bundle/pae.ts
-function pae(payloadType, payload) {
-  const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
-}
-
 // src/bundle/payload-read.ts
 var MAX_PAYLOAD_DEPTH = 64;
 var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
@@ -1543,7 +1663,7 @@ function readPayload(bytes) {
     if (key === "targets") end = canonical.length;
   }
   if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
 }
 function keysInOrder(value, depth) {
@@ -1553,9 +1673,10 @@ function keysInOrder(value, depth) {
     for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
     return true;
   }
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++) {
-    if (i > 0 && keys[i - 1] >= keys[i] || !keysInOrder(value[keys[i]], depth + 1)) return false;
+  let previous;
+  for (const key in value) {
+    if (previous !== void 0 && previous >= key || !Object.hasOwn(value, key) || !keysInOrder(value[key], depth + 1)) return false;
+    previous = key;
   }
   return true;
 }
@@ -1575,7 +1696,7 @@ function sortedText(value, depth) {
 var HEAD = utf8Encode('{"payload":"');
 function readEnvelope(bytes) {
   const end = bytes.indexOf(34, HEAD.length);
-  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end)) : void 0;
+  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `)) : void 0;
   let parsed;
   try {
     parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");
@@ -1596,14 +1717,20 @@ async function verifyBundleBytes(bytes, options) {
   const envelope = readEnvelope(bytes);
   checkPayloadType(envelope);
   checkSigned(envelope);
-  const message = pae(envelope.payloadType, envelope.payload);
-  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
-  const { payload, targetsBytes } = readPayload(envelope.payload);
+  const message = new Uint8Array(envelope.payload.buffer);
+  const keyids = verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
+  let read;
+  try {
+    read = readPayload(envelope.payload);
+  } finally {
+    await keyids;
+  }
+  const { payload, targetsBytes } = read;
   checkDigestsMatch(payload, { sha256: await sha256Hex(targetsBytes) });
   checkNotExpired(payload, options.now);
-  if (options.expectedName !== void 0) checkName(payload, options.expectedName);
+  if (options.expectedName !== void 0) checkName2(payload, options.expectedName);
   checkTarget(payload, options.target);
-  return { payload, keyids, sha256: await fileSha256 };
+  return { payload, keyids: await keyids, sha256: await fileSha256 };
 }
 
 // src/loader/trust-store.ts
@@ -1611,14 +1738,6 @@ function createTrustStore(config) {
   let trusted;
   let floor;
   let active;
-  function compile(verified) {
-    const p = verified.payload;
-    try {
-      return compileEngine(p.targets[config.target]);
-    } catch (e) {
-      throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, e);
-    }
-  }
   return {
     get active() {
       return active;
@@ -1630,9 +1749,16 @@ function createTrustStore(config) {
       trusted ??= withKeyids(config.keys);
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
-      const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+      const p = verified.payload;
+      const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
-      return { ...seen, verified, bytes, engine: compile(verified) };
+      let engine;
+      try {
+        engine = compileEngine(p.targets[config.target]);
+      } catch (e) {
+        throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, e);
+      }
+      return { ...seen, verified, bytes, engine };
     },
     raise(seen) {
       floor = raiseFloor(floor, seen);
@@ -1657,7 +1783,7 @@ function createTrustStore(config) {
 var MAX_BACKOFF_FACTOR = 8;
 var JITTER = 0.1;
 function pollDelay(intervalMs, failures, random) {
-  const factor = Math.min(2 ** Math.max(0, Math.min(failures, 16)), MAX_BACKOFF_FACTOR);
+  const factor = Math.min(2 ** failures, MAX_BACKOFF_FACTOR);
   const r = random();
   const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0.5;
   const delay = intervalMs * factor * (1 + JITTER * (2 * unit - 1));
@@ -1670,7 +1796,10 @@ function createLoader(options) {
   const trust = createTrustStore(config);
   const closing = new AbortController();
   const closed = closing.signal;
-  const listeners = { update: /* @__PURE__ */ new Set(), error: /* @__PURE__ */ new Set() };
+  const listeners = /* @__PURE__ */ new Map([
+    ["update", /* @__PURE__ */ new Set()],
+    ["error", /* @__PURE__ */ new Set()]
+  ]);
   let cache;
   let cachedSha;
   let etag;
@@ -1682,7 +1811,7 @@ function createLoader(options) {
   const view = engineView(() => trust.active);
   function emit(event, value) {
     if (closed.aborted) return;
-    for (const listener of listeners[event]) {
+    for (const listener of listeners.get(event)) {
       try {
         listener(value);
       } catch {
@@ -1706,10 +1835,10 @@ function createLoader(options) {
     lock = run.catch(() => void 0);
     return run;
   }
-  const importFileModule = once(() => import("./file-cache-3LMVTWG4.js"));
+  const importFileModule = once(() => import("./file-cache-SJJQ3JGW.js"));
   const prepare = once(async () => {
     const dir = config.cacheDir;
-    if (dir === void 0) return void 0;
+    if (!dir) return void 0;
     const mod = await importFileModule().catch((e) => {
       throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
     });
@@ -1780,14 +1909,14 @@ function createLoader(options) {
   }
   const load = once(
     () => exclusive(async () => {
-      if (trust.active === void 0) {
+      if (!trust.active) {
         if (closed.aborted) throw closedError(config.label);
         const cached = await prepare();
         try {
           await pull();
         } catch (e) {
           const error2 = failed(e);
-          if (closed.aborted || cached === void 0) throw error2;
+          if (closed.aborted || !cached) throw error2;
           await activate(cached, void 0);
         }
       }
@@ -1819,8 +1948,8 @@ function createLoader(options) {
       expiresAt: a?.meta.expires_at ?? null,
       activeSince: a?.since.toISOString() ?? null,
       lastSuccess: lastSuccess?.toISOString() ?? null,
-      ...lastError === void 0 ? {} : { lastError: { ...lastError } },
-      stale: a === void 0 || failures > 0 || now >= freshUntil
+      ...lastError && { lastError: { ...lastError } },
+      stale: failures > 0 || !(now < freshUntil)
     };
   }
   return {
@@ -1828,9 +1957,9 @@ function createLoader(options) {
     refresh,
     status,
     on(event, listener) {
-      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      const set = listeners.get(event);
+      if (!set) throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
       if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
-      const set = listeners[event];
       set.add(listener);
       return () => void set.delete(listener);
     },
@@ -1839,7 +1968,7 @@ function createLoader(options) {
       clearTimeout(timer);
     },
     get engine() {
-      return trust.active === void 0 ? void 0 : view;
+      return trust.active && view;
     }
   };
 }

@@ -2,10 +2,8 @@
 
 // src/errors.ts
 var EdictError = class extends Error {
-  code;
-  position;
   constructor(code, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    super(message, options.cause === void 0 ? void 0 : options);
     this.name = "EdictError";
     this.code = code;
     if (options.position) this.position = options.position;
