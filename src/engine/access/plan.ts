@@ -55,6 +55,10 @@ export function actionPlan(
   /** Where the table of each prefix that has statements (the root too) starts in the program. */
   const starts = new Map<number, number>();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
+  return lookup(tables, starts, parents);
+}
+
+function lookup(tables: Tables, starts: Map<number, number>, parents: readonly number[]): ActionPlan {
   return (node, resource, context) => {
     // the table of `node`, or of its nearest parent that has one (the root has one)
     for (let n = node; ; n = parents[n] as number) {
