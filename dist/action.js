@@ -11647,7 +11647,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11737,7 +11737,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -43984,6 +43984,9 @@ function actionPlan(met, numberOf2, parents, approval) {
   const tables = { program: [], approval };
   const starts = /* @__PURE__ */ new Map();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
+  return lookup(tables, starts, parents);
+}
+function lookup(tables, starts, parents) {
   return (node, resource, context3) => {
     for (let n = node; ; n = parents[n]) {
       const at = starts.get(n);

@@ -7,7 +7,7 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-TRDHOGG2.js";
+} from "./chunks/chunk-3VXJ2Q7J.js";
 import {
   checkStatus,
   describeSource,

@@ -780,6 +780,9 @@ function actionPlan(met, numberOf, parents, approval) {
   const tables = { program: [], approval };
   const starts = /* @__PURE__ */ new Map();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
+  return lookup(tables, starts, parents);
+}
+function lookup(tables, starts, parents) {
   return (node, resource, context) => {
     for (let n = node; ; n = parents[n]) {
       const at = starts.get(n);
