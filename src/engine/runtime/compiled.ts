@@ -228,11 +228,12 @@ function agentGuardCheck(severity: GuardSeverity | undefined, count: number | un
   const minRank = severity === undefined ? undefined : (SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical);
   return (findings) => {
     if (findings === undefined) return;
-    const n = Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    // anything but an object with a count (null too) counts as one finding: never let a malformed report pass
+    const n = Number.isFinite(findings?.count) && findings!.count >= 0 ? findings!.count : 1;
     if (n < 1) return;
     // an unknown severity counts as the highest: never let a typo pass a finding
-    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    if (minRank !== undefined && rank >= minRank) return `severity ${findings.severity} reaches ${severity}`;
+    const rank = Object.hasOwn(SEVERITY_RANK, findings?.severity as string) ? SEVERITY_RANK[findings!.severity] : SEVERITY_RANK.critical;
+    if (minRank !== undefined && rank >= minRank) return `severity ${findings?.severity} reaches ${severity}`;
     if (count !== undefined && n >= count) return `${n} findings reach ${count}`;
     if (minRank === undefined && count === undefined) return `${n} finding(s)`;
   };

@@ -223,6 +223,8 @@ describe("checkTool: facts", () => {
     { name: "guard: count reaches", facts: { agentGuardFindings: { severity: "low", count: 5 } }, codes: ["agent_guard_failed"] },
     { name: "guard: no findings", facts: { agentGuardFindings: { severity: "critical", count: 0 } }, codes: [] },
     { name: "guard: unknown severity counts as critical", facts: { agentGuardFindings: { severity: "severe" as never, count: 1 } }, codes: ["agent_guard_failed"] },
+    { name: "guard: a null report (JSON callers) counts as one finding of unknown severity", facts: { agentGuardFindings: null as never }, codes: ["agent_guard_failed"] },
+    { name: "guard: a report that is not an object counts as one finding", facts: { agentGuardFindings: "clean" as never }, codes: ["agent_guard_failed"] },
     { name: "contextual denied", facts: { contextual: "denied" }, codes: ["contextual_evaluator_denied"] },
     { name: "contextual escalated", facts: { contextual: "escalated" }, codes: ["contextual_evaluator_escalated"] },
   ];
@@ -244,6 +246,11 @@ describe("checkTool: facts", () => {
       agentGuardFindings: { severity: "critical", count: 100 },
     };
     expect(codes(bare.checkTool("mcp://a/t@1", all))).toEqual([]);
+  });
+
+  it("a null agent guard report is answered, never thrown, and says why it counts", () => {
+    const d = r.checkTool("mcp://a/t@1", { agentGuardFindings: null as never });
+    expect(d.violations.find((v) => v.code === "agent_guard_failed")?.message).toBe("agent guard blocked the call: severity undefined reaches high");
   });
 
   it("agent guard disabled, or any finding when no threshold is set", () => {
