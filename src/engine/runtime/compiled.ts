@@ -221,18 +221,22 @@ function checkLimit(value: unknown, max: unknown, code: ReasonCode, noun: string
   }
 }
 
+/** A severity's rank; anything but a known severity ranks as critical. */
+const rankOf = (severity: unknown): number => (Object.hasOwn(SEVERITY_RANK, severity as string) ? SEVERITY_RANK[severity as GuardSeverity] : SEVERITY_RANK.critical);
+
 /** Why the agent guard blocks the findings, or undefined when they pass. */
 type GuardCheck = (findings: ToolFacts["agentGuardFindings"]) => string | undefined;
 
 function agentGuardCheck(severity: GuardSeverity | undefined, count: number | undefined): GuardCheck {
-  const minRank = severity === undefined ? undefined : (SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical);
+  // an unknown threshold (a name like "constructor" too) counts as the highest
+  const minRank = severity === undefined ? undefined : rankOf(severity);
   return (findings) => {
     if (findings === undefined) return;
     // anything but an object with a count (null too) counts as one finding: never let a malformed report pass
     const n = Number.isFinite(findings?.count) && findings!.count >= 0 ? findings!.count : 1;
     if (n < 1) return;
     // an unknown severity counts as the highest: never let a typo pass a finding
-    const rank = Object.hasOwn(SEVERITY_RANK, findings?.severity as string) ? SEVERITY_RANK[findings!.severity] : SEVERITY_RANK.critical;
+    const rank = rankOf(findings?.severity);
     if (minRank !== undefined && rank >= minRank) return `severity ${findings?.severity} reaches ${severity}`;
     if (count !== undefined && n >= count) return `${n} findings reach ${count}`;
     if (minRank === undefined && count === undefined) return `${n} finding(s)`;

@@ -253,6 +253,14 @@ describe("checkTool: facts", () => {
     expect(d.violations.find((v) => v.code === "agent_guard_failed")?.message).toBe("agent guard blocked the call: severity undefined reaches high");
   });
 
+  it("a block_on_severity that is no severity (an object property name too) ranks as critical", () => {
+    for (const name of ["constructor", "toString", "__proto__", "severe"]) {
+      const guard = compileRuntime({ agent_guard: { enabled: true, block_on_severity: name as never } });
+      expect(codes(guard.checkTool("mcp://a/t@1", { agentGuardFindings: { severity: "critical", count: 1 } })), name).toEqual(["agent_guard_failed"]);
+      expect(codes(guard.checkTool("mcp://a/t@1", { agentGuardFindings: { severity: "high", count: 1 } })), name).toEqual([]);
+    }
+  });
+
   it("agent guard disabled, or any finding when no threshold is set", () => {
     const finding: ToolFacts = { agentGuardFindings: { severity: "low", count: 1 } };
     expect(codes(compileRuntime({ agent_guard: { enabled: false, block_on_count: 1 } }).checkTool("mcp://a/t@1", finding))).toEqual([]);
