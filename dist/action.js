@@ -46634,14 +46634,15 @@ function checkLimit(value, max, code2, noun, unit, report2) {
     report2(code2, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
   }
 }
+var rankOf = (severity) => Object.hasOwn(SEVERITY_RANK, severity) ? SEVERITY_RANK[severity] : SEVERITY_RANK.critical;
 function agentGuardCheck(severity, count3) {
-  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
+  const minRank = severity === void 0 ? void 0 : rankOf(severity);
   return (findings) => {
     if (findings === void 0) return;
-    const n = Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    const n = Number.isFinite(findings?.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
-    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    if (minRank !== void 0 && rank >= minRank) return `severity ${findings.severity} reaches ${severity}`;
+    const rank = rankOf(findings?.severity);
+    if (minRank !== void 0 && rank >= minRank) return `severity ${findings?.severity} reaches ${severity}`;
     if (count3 !== void 0 && n >= count3) return `${n} findings reach ${count3}`;
     if (minRank === void 0 && count3 === void 0) return `${n} finding(s)`;
   };

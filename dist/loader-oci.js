@@ -7,7 +7,7 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-3VXJ2Q7J.js";
+} from "./chunks/chunk-53B6G74L.js";
 import {
   checkStatus,
   describeSource,
