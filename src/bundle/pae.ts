@@ -14,6 +14,11 @@ import { concatBytes, utf8Encode } from "./bytes.js";
  *   === "DSSEv1 29 http://example.com/HelloWorld 11 hello world"
  */
 export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
+  return concatBytes(paeHeader(payloadType, payload.length), payload);
+}
+
+/** What {@link pae} puts before a body of `length` bytes: a verifier can decode the body just after it, in one buffer. */
+export function paeHeader(payloadType: string, length: number): Uint8Array {
   const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${length} `));
 }

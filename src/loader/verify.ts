@@ -8,6 +8,7 @@
  */
 import { checkSigned, toDsseEnvelope, verifyThresholdAsync } from "../bundle/dsse-checks.js";
 import { concatBytes, utf8Encode } from "../bundle/bytes.js";
+import { paeHeader } from "../bundle/pae.js";
 import { BUNDLE_PAYLOAD_TYPE } from "../bundle/payload.js";
 import type { BundlePayload } from "../bundle/payload.js";
 import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, parseJsonBytes, readPayload } from "../bundle/payload-read.js";
@@ -58,11 +59,11 @@ const HEAD = utf8Encode('{"payload":"');
  */
 function readEnvelope(bytes: Uint8Array): Envelope {
   const end = bytes.indexOf(34, HEAD.length);
-  // decoded just after the PAE header (src/bundle/pae.ts) of a bundle's payload type, the only
+  // decoded just after the PAE header of a bundle's payload type, the only
   // one that reaches the signatures, so the signed message is its buffer, not a copy
   const payload =
     end > 0 && HEAD.every((b, i) => bytes[i] === b)
-      ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `))
+      ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => paeHeader(BUNDLE_PAYLOAD_TYPE, length))
       : undefined;
   let parsed: { text: string; value: unknown };
   try {

@@ -6,6 +6,7 @@ import type { DsseEnvelope } from "../../src/bundle/dsse.js";
 import { MAX_SIGNATURES, pae, parseEnvelope, signEnvelope, toEnvelopeBytes, toEnvelopeJson, verifyEnvelope } from "../../src/bundle/dsse.js";
 import { BundleError, BundleIntegrityError, BundleKeyError, BundleTrustError } from "../../src/bundle/errors.js";
 import type { PrivateKey } from "../../src/bundle/keys.js";
+import { paeHeader } from "../../src/bundle/pae.js";
 import { PrivateKey as PrivateKeyClass, toPublicKeyPem } from "../../src/bundle/keys.js";
 
 const TYPE = "application/vnd.edict.bundle.v1+json";
@@ -42,6 +43,18 @@ describe("DSSE PAE", () => {
     expect(utf8Decode(pae("t€", utf8Encode("é")))).toBe("DSSEv1 4 t€ 2 é");
     const bin = pae("x", Uint8Array.of(0, 255, 32));
     expect(Array.from(bin.subarray(-3))).toEqual([0, 255, 32]);
+  });
+
+  it("its header is what comes before the body, for a body of that many bytes", () => {
+    expect(utf8Decode(paeHeader("t€", 2))).toBe("DSSEv1 4 t€ 2 ");
+    fc.assert(
+      fc.property(fc.string(), fc.uint8Array({ maxLength: 64 }), (type, body) => {
+        const header = paeHeader(type, body.length);
+        const whole = pae(type, body);
+        expect(whole.subarray(0, header.length)).toEqual(header);
+        expect(whole.subarray(header.length)).toEqual(body);
+      }),
+    );
   });
 });
 
