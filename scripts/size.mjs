@@ -18,12 +18,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
  * `import("./github-api.js")`, private releases with a token) as they are: they are chunks of
  * their own in dist/ that only the applications using them load, so the core does not count them.
  */
-const externalFileCache = {
-  name: "external-file-cache",
-  setup(b) {
-    b.onResolve({ filter: /(^|\/)(file-cache|github-api)\.js$/ }, (args) => ({ path: args.path, external: true }));
-  },
-};
+function external(filter) {
+  return { name: "external-on-demand", setup: (b) => b.onResolve({ filter }, (args) => ({ path: args.path, external: true })) };
+}
+const externalFileCache = external(/(^|\/)(file-cache|github-api)\.js$/);
 
 const result = await build({
   absWorkingDir: root,
@@ -99,7 +97,7 @@ const split = await build({
   mainFields: ["module", "main"],
   target: "es2022",
   legalComments: "none",
-  plugins: [{ name: "external-node-file-cache", setup: (b) => b.onResolve({ filter: /(^|\/)file-cache\.js$/ }, (args) => ({ path: args.path, external: true })) }],
+  plugins: [external(/(^|\/)file-cache\.js$/)],
   write: false,
   logLevel: "warning",
 });

@@ -232,12 +232,12 @@ function agentGuardCheck(severity: GuardSeverity | undefined, count: number | un
   const minRank = severity === undefined ? undefined : rankOf(severity);
   return (findings) => {
     if (findings === undefined) return;
-    // anything but an object with a count (null too) counts as one finding: never let a malformed report pass
-    const n = Number.isFinite(findings?.count) && findings!.count >= 0 ? findings!.count : 1;
+    // a report that is not {severity, count} (null too) is one finding of unknown severity: never let a malformed report pass
+    const { count: found, severity: level } = findings ?? {};
+    const n = Number.isFinite(found) && found! >= 0 ? found! : 1;
     if (n < 1) return;
     // an unknown severity counts as the highest: never let a typo pass a finding
-    const rank = rankOf(findings?.severity);
-    if (minRank !== undefined && rank >= minRank) return `severity ${findings?.severity} reaches ${severity}`;
+    if (minRank !== undefined && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
     if (count !== undefined && n >= count) return `${n} findings reach ${count}`;
     if (minRank === undefined && count === undefined) return `${n} finding(s)`;
   };
