@@ -35131,10 +35131,10 @@ function agentGuardCheck(severity, count3) {
   const minRank = severity === void 0 ? void 0 : rankOf(severity);
   return (findings) => {
     if (findings === void 0) return;
-    const n = Number.isFinite(findings?.count) && findings.count >= 0 ? findings.count : 1;
+    const { count: found, severity: level } = findings ?? {};
+    const n = Number.isFinite(found) && found >= 0 ? found : 1;
     if (n < 1) return;
-    const rank = rankOf(findings?.severity);
-    if (minRank !== void 0 && rank >= minRank) return `severity ${findings?.severity} reaches ${severity}`;
+    if (minRank !== void 0 && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
     if (count3 !== void 0 && n >= count3) return `${n} findings reach ${count3}`;
     if (minRank === void 0 && count3 === void 0) return `${n} finding(s)`;
   };
@@ -40896,8 +40896,11 @@ init_errors2();
 // src/bundle/pae.ts
 init_bytes();
 function pae(payloadType, payload) {
+  return concatBytes(paeHeader(payloadType, payload.length), payload);
+}
+function paeHeader(payloadType, length) {
   const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${length} `));
 }
 
 // src/bundle/strict-json.ts
@@ -48052,7 +48055,7 @@ init_bytes();
 var HEAD = utf8Encode('{"payload":"');
 function readEnvelope(bytes) {
   const end = bytes.indexOf(34, HEAD.length);
-  const payload = end > 0 && HEAD.every((b3, i2) => bytes[i2] === b3) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `)) : void 0;
+  const payload = end > 0 && HEAD.every((b3, i2) => bytes[i2] === b3) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => paeHeader(BUNDLE_PAYLOAD_TYPE, length)) : void 0;
   let parsed;
   try {
     parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");

@@ -23949,10 +23949,10 @@ function agentGuardCheck(severity, count3) {
   const minRank = severity === void 0 ? void 0 : rankOf(severity);
   return (findings) => {
     if (findings === void 0) return;
-    const n = Number.isFinite(findings?.count) && findings.count >= 0 ? findings.count : 1;
+    const { count: found, severity: level } = findings ?? {};
+    const n = Number.isFinite(found) && found >= 0 ? found : 1;
     if (n < 1) return;
-    const rank = rankOf(findings?.severity);
-    if (minRank !== void 0 && rank >= minRank) return `severity ${findings?.severity} reaches ${severity}`;
+    if (minRank !== void 0 && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
     if (count3 !== void 0 && n >= count3) return `${n} findings reach ${count3}`;
     if (minRank === void 0 && count3 === void 0) return `${n} finding(s)`;
   };

@@ -18287,10 +18287,10 @@ function agentGuardCheck(severity, count) {
   const minRank = severity === void 0 ? void 0 : rankOf(severity);
   return (findings) => {
     if (findings === void 0) return;
-    const n = Number.isFinite(findings?.count) && findings.count >= 0 ? findings.count : 1;
+    const { count: found, severity: level } = findings ?? {};
+    const n = Number.isFinite(found) && found >= 0 ? found : 1;
     if (n < 1) return;
-    const rank = rankOf(findings?.severity);
-    if (minRank !== void 0 && rank >= minRank) return `severity ${findings?.severity} reaches ${severity}`;
+    if (minRank !== void 0 && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
     if (count !== void 0 && n >= count) return `${n} findings reach ${count}`;
     if (minRank === void 0 && count === void 0) return `${n} finding(s)`;
   };
@@ -23195,6 +23195,13 @@ async function withKeyids(raws) {
 // src/loader/verify.ts
 init_bytes();
 
+// src/bundle/pae.ts
+init_bytes();
+function paeHeader(payloadType, length) {
+  const type = utf8Encode(payloadType);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${length} `));
+}
+
 // src/bundle/payload-read.ts
 init_bytes();
 var MAX_PAYLOAD_DEPTH = 64;
@@ -23256,7 +23263,7 @@ function sortedText(value, depth) {
 var HEAD = utf8Encode('{"payload":"');
 function readEnvelope(bytes) {
   const end = bytes.indexOf(34, HEAD.length);
-  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `)) : void 0;
+  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => paeHeader(BUNDLE_PAYLOAD_TYPE, length)) : void 0;
   let parsed;
   try {
     parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");

@@ -7,7 +7,7 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-53B6G74L.js";
+} from "./chunks/chunk-PTLVYVEU.js";
 import {
   checkStatus,
   describeSource,
