@@ -3613,6 +3613,16 @@ var init_errors2 = __esm({
   }
 });
 
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+var init_record = __esm({
+  "src/engine/record.ts"() {
+    "use strict";
+  }
+});
+
 // src/io/atomic-write.ts
 import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
@@ -4470,6 +4480,115 @@ var require_dist2 = __commonJS({
     exports.deferred = deferred2;
     exports.createDeferred = deferred2;
     exports.default = deferred2;
+  }
+});
+
+// src/engine/vocabulary.ts
+function parseConditionOperator(name) {
+  if (name === "Null") return { base: name, ifExists: false };
+  const m2 = OPERATOR_NAME.exec(name);
+  if (m2 === null) return void 0;
+  const set2 = m2[1];
+  return { base: m2[2], ifExists: m2[3] !== void 0, ...set2 && { set: set2 } };
+}
+function allConditionOperatorNames() {
+  const out = [];
+  for (const op of CONDITION_OPERATORS) {
+    out.push(op);
+    if (op === "Null") continue;
+    out.push(`${op}IfExists`);
+    for (const p2 of SET_PREFIXES) out.push(`${p2}:${op}`, `${p2}:${op}IfExists`);
+  }
+  return out;
+}
+var POLICY_KINDS, API_VERSION, ACCESS_POLICY_VERSION, LAYERS, CONDITION_OPERATORS, SET_PREFIXES, OPERATOR_NAME, REASON_CODES, ENVIRONMENTS, PROVIDERS, MASKING_METHODS, SEVERITY_LEVELS, DATA_ACTIONS;
+var init_vocabulary = __esm({
+  "src/engine/vocabulary.ts"() {
+    "use strict";
+    POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
+    API_VERSION = "edict/v1";
+    ACCESS_POLICY_VERSION = "2024-12-02";
+    LAYERS = ["foundation", "domain", "custom"];
+    CONDITION_OPERATORS = [
+      "StringEquals",
+      "StringNotEquals",
+      "StringEqualsIgnoreCase",
+      "StringNotEqualsIgnoreCase",
+      "StringLike",
+      "StringNotLike",
+      "NumericEquals",
+      "NumericNotEquals",
+      "NumericLessThan",
+      "NumericLessThanEquals",
+      "NumericGreaterThan",
+      "NumericGreaterThanEquals",
+      "DateEquals",
+      "DateNotEquals",
+      "DateLessThan",
+      "DateLessThanEquals",
+      "DateGreaterThan",
+      "DateGreaterThanEquals",
+      "Bool",
+      "IpAddress",
+      "NotIpAddress",
+      "ArnEquals",
+      "ArnNotEquals",
+      "ArnLike",
+      "ArnNotLike",
+      "Null"
+    ];
+    SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
+    OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+    REASON_CODES = [
+      "missing_audit_signature",
+      "tool_not_in_allowlist",
+      "version_unpinned",
+      "missing_idempotency_for_side_effect",
+      "egress_violation",
+      "fs_violation",
+      "payload_too_large",
+      "duration_too_long",
+      "registry_mutation",
+      "handler_swap",
+      "server_code_changed",
+      "tool_code_changed",
+      "skill_version_changed",
+      "skill_code_changed",
+      "skill_scan_pending",
+      "skill_scan_failed",
+      "sast_pending",
+      "sast_failed",
+      "dast_pending",
+      "dast_failed",
+      "agent_guard_failed",
+      "contextual_evaluator_denied",
+      "contextual_evaluator_escalated"
+    ];
+    ENVIRONMENTS = [
+      "local",
+      "eks",
+      "gke",
+      "aks",
+      "ecs",
+      "lambda",
+      "cloudrun",
+      "azure-functions",
+      "kubernetes",
+      "github-actions"
+    ];
+    PROVIDERS = [
+      "env",
+      "keyring",
+      "file",
+      "aws-secrets-manager",
+      "gcp-secret-manager",
+      "azure-key-vault",
+      "kubernetes-secret",
+      "vault"
+    ];
+    MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
+    SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
+    DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
   }
 });
 
@@ -20921,6 +21040,496 @@ var require_semver2 = __commonJS({
   }
 });
 
+// src/engine/match/wildcard.ts
+function hasWildcard(pattern) {
+  return /[*?]/.test(pattern);
+}
+function compileWildcard(pattern, { ignoreCase } = {}) {
+  if (ignoreCase) {
+    const test = compileWildcard(pattern.toLowerCase());
+    return (value) => test(value.toLowerCase());
+  }
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const star = pattern.indexOf("*");
+  const head = pattern.slice(0, star);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !hasWildcard(head + tail)) {
+    const min = head.length + tail.length;
+    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
+  }
+  return (value) => globMatch(pattern, value);
+}
+function matchWildcard(pattern, value, ignoreCase = false) {
+  return compileWildcard(pattern, { ignoreCase })(value);
+}
+function widthAt(value, i2) {
+  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
+}
+function globMatch(pattern, value) {
+  let p2 = 0;
+  let v2 = 0;
+  let afterStar = -1;
+  let starEnd = 0;
+  while (v2 < value.length) {
+    const c3 = pattern.charCodeAt(p2);
+    if (c3 === STAR) {
+      afterStar = ++p2;
+      starEnd = v2;
+    } else if (c3 === QUESTION) {
+      p2++;
+      v2 += widthAt(value, v2);
+    } else if (c3 === value.charCodeAt(v2)) {
+      p2++;
+      v2++;
+    } else if (afterStar < 0) {
+      return false;
+    } else {
+      p2 = afterStar;
+      v2 = starEnd += widthAt(value, starEnd);
+    }
+  }
+  while (pattern.charCodeAt(p2) === STAR) p2++;
+  return p2 === pattern.length;
+}
+function validateActionPattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "action is empty: expected service:Action or *";
+  const parts = pattern.split(":");
+  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
+  for (const part of parts) {
+    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part)) {
+      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
+    }
+  }
+  return void 0;
+}
+function validateResourcePattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "resource is empty: expected scheme://path or *";
+  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
+  const sep5 = pattern.indexOf("://");
+  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep5))) {
+    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
+  }
+  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  return void 0;
+}
+var STAR, QUESTION, ACTION_PART, SCHEME;
+var init_wildcard = __esm({
+  "src/engine/match/wildcard.ts"() {
+    "use strict";
+    STAR = 42;
+    QUESTION = 63;
+    ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
+    SCHEME = /^[a-z][a-z0-9+.-]*$/;
+  }
+});
+
+// src/engine/data/request.ts
+function readRequest(request2, now) {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
+  if (!isRecord(request2)) return "expected an object";
+  const { dataset, fields, requester = {}, dataset_region, environment } = request2;
+  if (typeof dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(fields)) return "fields must be a list";
+  const tagged = [];
+  for (const [i2, field] of fields.entries()) {
+    if (!isRecord(field) || typeof field.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    const { sensitivity, category, tags } = field;
+    if (!optString(sensitivity) || !optString(category)) return `fields[${i2}]: sensitivity and category must be strings`;
+    if (tags !== void 0 && !(Array.isArray(tags) && tags.every((t2) => typeof t2 === "string"))) return `fields[${i2}]: tags must be a list of strings`;
+    const set2 = new Set(tags);
+    if (sensitivity !== void 0) set2.add(sensitivity);
+    if (category !== void 0) set2.add(category);
+    tagged.push({ field, tags: set2 });
+  }
+  if (!isRecord(requester)) return "requester must be an object";
+  const { role, clearance, region } = requester;
+  if (!optString(role) || !optString(clearance) || !optString(region)) return "requester role, clearance and region must be strings";
+  if (!optString(dataset_region) || !optString(environment)) return "dataset_region and environment must be strings";
+  return {
+    dataset,
+    fields: tagged,
+    names: new Set(tagged.map((f) => f.field.name)),
+    epochMs: now.getTime(),
+    requester_role: role,
+    requester_clearance: clearance,
+    requester_region: region,
+    dataset_region,
+    environment
+  };
+}
+function requestProblem(request2, now) {
+  const read = readRequest(request2, now);
+  return typeof read === "string" ? read : void 0;
+}
+var optString;
+var init_request = __esm({
+  "src/engine/data/request.ts"() {
+    "use strict";
+    init_record();
+    optString = (v2) => v2 === void 0 || typeof v2 === "string";
+  }
+});
+
+// src/engine/data/time-window.ts
+function compileTimeWindow(time) {
+  const zone = time.timezone ?? "UTC";
+  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds = [];
+  for (const key2 of ["after", "before"]) {
+    const text2 = time[key2];
+    const m2 = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
+    if (text2 !== void 0 && m2 === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds.push(m2 === null ? void 0 : Number(m2[1]) * 60 + Number(m2[2]));
+  }
+  const [a, b3] = bounds;
+  const wraps = a !== void 0 && b3 !== void 0 && a > b3;
+  return {
+    zone,
+    contains: (m2) => {
+      const afterStart = a === void 0 || m2 >= a;
+      const beforeEnd = b3 === void 0 || m2 < b3;
+      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
+    }
+  };
+}
+function isTimeZone(zone) {
+  try {
+    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    return false;
+  }
+}
+function wallClock(zone) {
+  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
+  let lastEpochMinute = Number.NaN;
+  let lastMinute = 0;
+  return (epochMs) => {
+    const epochMinute = Math.floor(epochMs / 6e4);
+    if (epochMinute === lastEpochMinute) return lastMinute;
+    let hour = 0;
+    let minute = 0;
+    for (const part of format.formatToParts(epochMs)) {
+      if (part.type === "hour") hour = Number(part.value) % 24;
+      else if (part.type === "minute") minute = Number(part.value);
+    }
+    lastEpochMinute = epochMinute;
+    lastMinute = hour * 60 + minute;
+    return lastMinute;
+  };
+}
+var TIME_OF_DAY;
+var init_time_window = __esm({
+  "src/engine/data/time-window.ts"() {
+    "use strict";
+    TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+  }
+});
+
+// src/engine/data/duration.ts
+function parseDurationMs(text2) {
+  const m2 = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
+  if (m2 === null) return void 0;
+  let total = 0n;
+  for (const [i2, [, unitMs]] of DURATION_UNITS.entries()) {
+    const part = m2[i2 + 1];
+    if (part === void 0) continue;
+    const [whole, frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(unitMs);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+}
+var DURATION_UNITS, DURATION;
+var init_duration = __esm({
+  "src/engine/data/duration.ts"() {
+    "use strict";
+    DURATION_UNITS = [
+      ["w", 6048e5],
+      ["d", 864e5],
+      ["h", 36e5],
+      ["m", 6e4],
+      ["s", 1e3],
+      ["ms", 1]
+    ];
+    DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+  }
+});
+
+// src/engine/runtime/boundary.ts
+function toAllOf(value) {
+  if (value.every((v2) => typeof v2 === "string")) return [value];
+  return value.map((v2) => typeof v2 === "string" ? [v2] : v2);
+}
+function compileAllOf(value, compile2) {
+  return value === void 0 ? void 0 : toAllOf(value).map((list4) => {
+    const entries = list4.map((entry) => compile2(entry));
+    return (v2) => entries.some((t2) => t2(v2));
+  });
+}
+function toHost(value) {
+  if (typeof value !== "string") return void 0;
+  let host = value.trim();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return void 0;
+    }
+  } else if (host.startsWith("[") || host.split(":").length === 2) {
+    const m2 = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
+    if (!m2) return void 0;
+    host = m2[1];
+  }
+  host = host.toLowerCase().replace(/\.$/, "");
+  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
+  return host;
+}
+function compileHostPattern(pattern) {
+  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
+}
+function normalizePath(value) {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
+  const absolute = value.startsWith("/");
+  const out = [];
+  for (const seg of value.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join("/");
+  return absolute ? `/${joined}` : joined === "" ? "." : joined;
+}
+function compilePathPattern(pattern) {
+  const glob = normalizePath(pattern) ?? "";
+  if (glob === "") return NEVER;
+  if (glob === "/") return (path2) => path2.startsWith("/");
+  const re2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w2) => w2 === "?" ? "[^/]" : w2 === "*" ? "[^/]*" : ".*");
+  const regex = new RegExp(`^${re2}(?:/.*)?$`, "s");
+  return (path2) => regex.test(path2);
+}
+var NEVER;
+var init_boundary = __esm({
+  "src/engine/runtime/boundary.ts"() {
+    "use strict";
+    init_wildcard();
+    NEVER = () => false;
+  }
+});
+
+// src/engine/runtime/tool-uri.ts
+function split(text2) {
+  const m2 = URI.exec(text2);
+  return m2 === null ? void 0 : { server: m2[1], tool: m2[2], version: m2[3] };
+}
+function parseToolUri(uri) {
+  if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
+  return split(uri);
+}
+function compileToolPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (STARS.test(entry)) return ANY;
+  const parts = split(entry);
+  if (parts === void 0) return void 0;
+  const server = compileWildcard(parts.server);
+  const tool = compileWildcard(parts.tool);
+  const pattern = parts.version ?? "*";
+  const anyVersion = STARS.test(pattern);
+  const version = compileWildcard(pattern);
+  return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
+}
+var URI, ANY, STARS;
+var init_tool_uri = __esm({
+  "src/engine/runtime/tool-uri.ts"() {
+    "use strict";
+    init_wildcard();
+    URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+    ANY = () => true;
+    STARS = /^\*+$/;
+  }
+});
+
+// src/engine/runtime/compiled.ts
+function compileRuntime(runtime) {
+  const { enforcement, security, tools } = runtime;
+  const denyOn = new Set(enforcement?.deny_on ?? []);
+  const escalateOn = new Set(enforcement?.escalate_on ?? []);
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
+  const denyUnpinned = tools?.deny_if_unpinned_version === true;
+  const versions2 = compileAllowVersions(security?.allow_versions);
+  const signing = runtime.signing?.enabled === true;
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
+  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
+  const fs2 = compileAllOf(security?.fs_allowlist, compilePathPattern);
+  const maxPayload = security?.limits?.max_payload_kb;
+  const maxDuration = security?.limits?.max_duration_ms;
+  const guard = runtime.agent_guard;
+  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
+  const checkTool = (uri, facts) => {
+    const f = facts ?? EMPTY_FACTS;
+    const violations = [];
+    const escalate = [];
+    let blocked = false;
+    const report2 = (code3, message, blocking = denyOn.has(code3)) => {
+      if (blocking) blocked = true;
+      if (escalateOn.has(code3) && !escalate.includes(code3)) escalate.push(code3);
+      violations.push({ code: code3, message, blocking });
+    };
+    const tool = parseToolUri(uri);
+    if (tool === void 0) {
+      report2("tool_not_in_allowlist", `malformed tool URI ${describe3(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
+    } else {
+      const name = `mcp${uri.slice(3)}`;
+      const lists = allowlist ?? [];
+      const i2 = lists.findIndex((allows) => !allows(tool));
+      if (i2 >= 0) {
+        const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
+        report2("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
+      }
+      const applicable = versions2.filter((r2) => r2.serverTest(tool.server));
+      const version = tool.version;
+      if (version === void 0) {
+        if (denyUnpinned) report2("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
+        else if (applicable.length > 0) {
+          report2("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
+        }
+      } else {
+        const refused = applicable.find((r2) => !r2.allows(version));
+        if (refused !== void 0) {
+          report2(
+            "tool_not_in_allowlist",
+            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+          );
+        }
+      }
+    }
+    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed");
+    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
+      report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
+    }
+    checkList(f.egressHost, toHost, egress, "host", "egress", report2);
+    checkList(f.fsPath, normalizePath, fs2, "path", "fs", report2);
+    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
+    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
+    for (const [key2, code3, message] of FLAGS) if (f[key2] === true) report2(code3, message);
+    for (const [key2, prefix, noun] of SCANS) {
+      const status = f[key2];
+      if (status === void 0 || status === "passed") continue;
+      if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
+      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed`);
+    }
+    const guardWhy = checkGuard?.(f.agentGuardFindings);
+    if (guardWhy !== void 0) report2("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
+    const verdict = f.contextual;
+    if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
+    if (violations.length === 0) return CLEAN;
+    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
+  };
+  return { checkTool };
+}
+function describe3(value) {
+  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
+  return JSON.stringify(value.slice(0, 200));
+}
+function compileAllowVersions(map2) {
+  if (map2 === void 0) return [];
+  return Object.keys(map2).map((server) => {
+    const versions2 = map2[server] ?? [];
+    const tests = versions2.filter((v2) => typeof v2 === "string").map((v2) => compileWildcard(v2));
+    return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v2) => tests.some((t2) => t2(v2)) };
+  });
+}
+function checkList(raw, normalize4, lists, noun, list4, report2) {
+  const code3 = `${list4}_violation`;
+  if (raw === void 0 || lists === void 0) return;
+  for (const value of Array.isArray(raw) ? raw : [raw]) {
+    const normal = normalize4(value);
+    if (normal === void 0) report2(code3, `${noun} ${describe3(value)} cannot be read`);
+    else if (!lists.every((allows) => allows(normal))) report2(code3, `${noun} ${JSON.stringify(normal)} is not in the ${list4} allowlist`);
+  }
+}
+function checkLimit(value, max, code3, noun, unit, report2) {
+  if (value === void 0 || typeof max !== "number") return;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    report2(code3, `${noun} ${describe3(value)} is not a number (limit ${max} ${unit})`);
+  } else if (value > max) {
+    report2(code3, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
+  }
+}
+function agentGuardCheck(severity, count3) {
+  const minRank = severity === void 0 ? void 0 : rankOf(severity);
+  return (findings) => {
+    if (findings === void 0) return;
+    const { count: found, severity: level } = findings ?? {};
+    const n = Number.isFinite(found) && found >= 0 ? found : 1;
+    if (n < 1) return;
+    if (minRank !== void 0 && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
+    if (count3 !== void 0 && n >= count3) return `${n} findings reach ${count3}`;
+    if (minRank === void 0 && count3 === void 0) return `${n} finding(s)`;
+  };
+}
+var SEVERITY_RANK, CLEAN, EMPTY_FACTS, FLAGS, SCANS, rankOf;
+var init_compiled = __esm({
+  "src/engine/runtime/compiled.ts"() {
+    "use strict";
+    init_wildcard();
+    init_boundary();
+    init_tool_uri();
+    SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+    CLEAN = Object.freeze({
+      allowed: true,
+      violations: Object.freeze([]),
+      enforced: "observe",
+      escalate: Object.freeze([])
+    });
+    EMPTY_FACTS = Object.freeze({});
+    FLAGS = [
+      ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
+      ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
+      ["serverCodeChanged", "server_code_changed", "the server's code changed"],
+      ["codeChanged", "tool_code_changed", "the tool's code changed"],
+      ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
+      ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
+    ];
+    SCANS = [
+      ["skillScan", "skill_scan", "skill scan"],
+      ["sast", "sast", "static analysis (SAST)"],
+      ["dast", "dast", "dynamic analysis (DAST)"]
+    ];
+    rankOf = (severity) => Object.hasOwn(SEVERITY_RANK, severity) ? SEVERITY_RANK[severity] : SEVERITY_RANK.critical;
+  }
+});
+
+// src/engine/scan/inline-flags.ts
+function toFlags(letters) {
+  return [...new Set(letters)].sort().join("");
+}
+function splitInlineFlags(pattern) {
+  const groups = INLINE_FLAGS.exec(pattern)[0];
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
+}
+function toJsRegExp(pattern, extraFlags = "") {
+  const { source, flags } = splitInlineFlags(pattern);
+  return new RegExp(source, toFlags(flags + extraFlags));
+}
+var INLINE_FLAGS;
+var init_inline_flags = __esm({
+  "src/engine/scan/inline-flags.ts"() {
+    "use strict";
+    INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+  }
+});
+
 // src/loader/fetch.ts
 function onAbort(signal, listener) {
   if (signal.aborted) listener();
@@ -21073,6 +21682,388 @@ var init_fetch2 = __esm({
     "use strict";
     init_errors2();
     MAX_REDIRECTS = 5;
+  }
+});
+
+// src/engine/data/masking.ts
+function stricterMask(a, b3) {
+  return (RANK2.get(b3) ?? 0) > (RANK2.get(a) ?? 0) ? b3 : a ?? b3;
+}
+function isMaskingMethod(value) {
+  return RANK2.has(value);
+}
+var MASK_STRICTNESS, FALLBACK_MASK_METHOD, RANK2;
+var init_masking = __esm({
+  "src/engine/data/masking.ts"() {
+    "use strict";
+    MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
+    FALLBACK_MASK_METHOD = "redact";
+    RANK2 = new Map(MASK_STRICTNESS.map((m2, i2) => [m2, MASK_STRICTNESS.length - i2]));
+  }
+});
+
+// src/engine/data/compiled.ts
+function compileData(data) {
+  const clocks = /* @__PURE__ */ new Map();
+  const exact = /* @__PURE__ */ new Map();
+  const wild = [];
+  data.rules.forEach((rule, index) => {
+    const compiled2 = compileRule(rule, index, clocks);
+    const literal = compiled2.literal;
+    const list4 = literal === void 0 ? wild : exact.get(literal) ?? [];
+    list4.push(compiled2);
+    if (literal !== void 0) exact.set(literal, list4);
+  });
+  const defaultDecision = Object.freeze({
+    // "allow" or "deny": the payload check and the merge guarantee it
+    action: data.default_action,
+    policy: null,
+    reason: "no rule matched",
+    matched: Object.freeze([])
+  });
+  const decideData = (request2, now = /* @__PURE__ */ new Date()) => {
+    const facts = readRequest(request2, now);
+    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
+    const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
+    const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b3) => a.index - b3.index);
+    let winner = matched[0];
+    if (winner === void 0) return defaultDecision;
+    for (const rule of matched) {
+      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
+    }
+    const action = winner.action;
+    const decision = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r2) => r2.id), ...winner.extras };
+    if (action === "mask") {
+      const masks = /* @__PURE__ */ new Map();
+      for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
+      decision.masks = Object.fromEntries(masks);
+    }
+    return decision;
+  };
+  return { decideData };
+}
+function compileRule(rule, index, clocks) {
+  const fail2 = (problem) => {
+    throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
+  };
+  const spec = rule.spec;
+  const action = actionOf3(spec, fail2);
+  const tests = [];
+  const dataset = spec.match?.dataset;
+  if (dataset !== void 0) {
+    const test = compileWildcard(dataset);
+    tests.push((f) => test(f.dataset));
+  }
+  const criteria = spec.match?.fields;
+  const sensitivity = toSet(criteria?.sensitivity);
+  const category = toSet(criteria?.category);
+  const contains = criteria?.contains;
+  const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
+  const attributes = ({ field, tags }) => (sensitivity === void 0 || field.sensitivity !== void 0 && sensitivity.has(field.sensitivity)) && (category === void 0 || field.category !== void 0 && category.has(field.category)) && (contains === void 0 || contains.every((t2) => tags.has(t2)));
+  if (hasAttributes) tests.push((f) => f.fields.some(attributes));
+  const any = criteria?.any;
+  if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
+  const all = criteria?.all;
+  if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
+  const named2 = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
+  const context = spec.context;
+  for (const key2 of CONTEXT_KEYS) {
+    const matcher = context?.[key2];
+    if (matcher === void 0) continue;
+    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key2}: ${p2}`));
+    tests.push((f) => test(f[key2]));
+  }
+  if (context?.time !== void 0) {
+    const window2 = compileTimeWindow(context.time);
+    if (typeof window2 === "string") return fail2(`context.time: ${window2}`);
+    const clock = clocks.get(window2.zone) ?? wallClock(window2.zone);
+    clocks.set(window2.zone, clock);
+    tests.push((f) => window2.contains(clock(f.epochMs)));
+  }
+  const { reason: reason2, ttl, approver_role } = spec.action;
+  const extras = {};
+  if (ttl !== void 0) {
+    const ms = parseDurationMs(ttl);
+    if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
+    extras.ttl_seconds = Math.floor(ms / 1e3);
+  }
+  if (approver_role !== void 0) extras.approver_role = approver_role;
+  const methods = spec.masking?.rules ?? {};
+  for (const [field, method] of Object.entries(methods)) {
+    if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
+  }
+  const defaultMethod = spec.masking?.default_method;
+  if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
+    fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
+  }
+  return {
+    index,
+    literal: dataset === void 0 || hasWildcard(dataset) ? void 0 : dataset,
+    id: rule.id,
+    precedence: rule.precedence,
+    action,
+    reason: reason2 ?? `matched rule ${rule.id}`,
+    extras,
+    matches: (f) => tests.every((t2) => t2(f)),
+    masks: (f, into) => {
+      for (const field of f.fields) {
+        const name = field.field.name;
+        if (hasAttributes && !attributes(field) || named2 !== void 0 && !named2.has(name)) continue;
+        const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
+        into.set(name, stricterMask(into.get(name), method));
+      }
+    }
+  };
+}
+function actionOf3(spec, fail2) {
+  const set2 = ACTIONS.filter((a) => spec.action?.[a] === true);
+  if (set2.length !== 1) {
+    return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set2.length === 0 ? "none" : set2.join(", ")}`);
+  }
+  return set2[0];
+}
+function toSet(value) {
+  return value === void 0 ? void 0 : new Set(typeof value === "string" ? [value] : value);
+}
+function compileContextMatcher(matcher, fail2) {
+  if (typeof matcher === "string") return (v2) => v2 === matcher;
+  const not = isRecord(matcher) && "not" in matcher;
+  if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+  const set2 = toSet(not ? matcher.not : matcher) ?? /* @__PURE__ */ new Set();
+  return (v2) => v2 !== void 0 && set2.has(v2) !== not;
+}
+var ACTION_STRENGTH, ACTIONS, CONTEXT_KEYS;
+var init_compiled2 = __esm({
+  "src/engine/data/compiled.ts"() {
+    "use strict";
+    init_errors();
+    init_wildcard();
+    init_record();
+    init_duration();
+    init_masking();
+    init_request();
+    init_time_window();
+    ACTION_STRENGTH = Object.freeze({
+      deny: 3,
+      require_approval: 2,
+      mask: 1,
+      allow: 0
+    });
+    ACTIONS = Object.keys(ACTION_STRENGTH);
+    CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
+  }
+});
+
+// src/engine/kinds/data.ts
+var data_exports = {};
+__export(data_exports, {
+  compileKind: () => compileKind
+});
+var compileKind;
+var init_data = __esm({
+  "src/engine/kinds/data.ts"() {
+    "use strict";
+    init_compiled2();
+    compileKind = (target) => ({ decideData: compileData(target.data).decideData });
+  }
+});
+
+// src/engine/posture/evaluate.ts
+function postureSections(environment) {
+  return {
+    local: environment === "local",
+    cloud: CLOUD.has(environment),
+    kubernetes: KUBERNETES.has(environment),
+    iamOnly: environment === "github-actions"
+  };
+}
+function isEnvironment(value) {
+  return ENVIRONMENTS.includes(value);
+}
+function evaluatePosture(posture2, facts) {
+  const f = facts ?? {};
+  const checks = [];
+  const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  const score = Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+  const check = (id, passed, required, detail) => {
+    checks.push({ id, passed, required, detail });
+  };
+  const setting = (id) => {
+    const [section3, key2] = id.split(".");
+    return posture2[section3]?.[key2];
+  };
+  const flag = (id, fact, what) => {
+    const required = setting(id) === true;
+    const value = f[fact];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  const allowed = (id, value, noun) => {
+    const lists = setting(id);
+    if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
+    const all = lists.every((v2) => typeof v2 === "string") ? [lists] : lists;
+    if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
+    const refusing = all.findIndex((list4) => !list4.some((entry) => compileWildcard(entry)(value)));
+    const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
+    check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
+  };
+  if (environment === void 0) {
+    const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
+    check("environment", false, true, detail);
+  } else {
+    if (environment === "local") {
+      const min = setting("local.min_security_score");
+      const minimum = typeof min === "number" ? min : 0;
+      flag("local.require_encryption", "encryption", "disk encryption");
+      check(
+        "local.min_security_score",
+        score !== void 0 && score >= minimum,
+        minimum > 0,
+        `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
+      );
+      flag("local.require_tpm", "tpm", "TPM");
+      flag("local.require_secure_boot", "secureBoot", "Secure Boot");
+    }
+    if (CLOUD.has(environment)) {
+      flag("cloud.require_iam", "iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workloadIdentity", "workload identity");
+      allowed("cloud.allowed_accounts", f.account, "account");
+      allowed("cloud.allowed_regions", f.region, "region");
+    }
+    if (environment === "github-actions") flag("cloud.require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (KUBERNETES.has(environment)) {
+      const id = "kubernetes.denied_namespaces";
+      const denied = setting(id) ?? [];
+      const ns = typeof f.namespace === "string" ? f.namespace : void 0;
+      const hit = ns === void 0 ? void 0 : denied.find((d2) => compileWildcard(d2)(ns));
+      if (denied.length === 0) check(id, true, false, "no namespace is denied");
+      else if (ns === void 0) check(id, false, true, "namespace unknown");
+      else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
+      allowed("kubernetes.allowed_namespaces", ns, "namespace");
+      flag("kubernetes.require_service_account", "serviceAccount", "service account token");
+      flag("kubernetes.require_non_root", "nonRoot", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+    }
+  }
+  const failed2 = checks.filter((c3) => c3.required && !c3.passed);
+  const insecure = posture2.allow_insecure === true;
+  const why = posture2.insecure_reason ? `: ${posture2.insecure_reason}` : "";
+  return {
+    allowed: failed2.length === 0 || insecure,
+    environment: environment ?? "unknown",
+    checks,
+    score: score === void 0 ? 0 : Math.min(100, Math.max(0, score)),
+    warnings: insecure ? failed2.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
+    provider: providerFor(posture2, environment),
+    failed: failed2.map((c3) => c3.id)
+  };
+}
+function providerFor(posture2, environment) {
+  const map2 = posture2.provider_map;
+  const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
+  return mapped ?? posture2.fallback_provider ?? "env";
+}
+var CLOUD, KUBERNETES, AWS;
+var init_evaluate = __esm({
+  "src/engine/posture/evaluate.ts"() {
+    "use strict";
+    init_wildcard();
+    init_vocabulary();
+    CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
+    KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
+    AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
+  }
+});
+
+// src/engine/kinds/posture.ts
+var posture_exports = {};
+__export(posture_exports, {
+  compileKind: () => compileKind2
+});
+var compileKind2;
+var init_posture = __esm({
+  "src/engine/kinds/posture.ts"() {
+    "use strict";
+    init_evaluate();
+    compileKind2 = ({ posture: posture2 }) => ({ posture: (facts) => evaluatePosture(posture2, facts) });
+  }
+});
+
+// src/engine/scan/scanner.ts
+function selectPacks(compliance) {
+  const packs = compliance?.packs ?? [];
+  const policies = compliance?.policies;
+  if (policies === void 0) return [...packs];
+  const enabled = /* @__PURE__ */ new Set();
+  for (const p2 of policies) if (p2.enabled !== false) for (const id of p2.pack_ids ?? []) enabled.add(id);
+  return packs.filter((p2) => enabled.has(p2.id));
+}
+function compileScanner(runtime) {
+  const byLocation = { input: [], output: [] };
+  for (const pack of selectPacks(runtime.compliance)) {
+    for (const rule of pack.rules ?? []) {
+      if (rule.type !== "regex" || rule.location !== "input" && rule.location !== "output") continue;
+      for (const pattern of rule.patterns ?? []) {
+        try {
+          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
+        } catch {
+        }
+      }
+    }
+  }
+  return {
+    scan(text2, location2) {
+      if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
+      if (location2 !== "input" && location2 !== "output") {
+        throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
+      }
+      const findings = [];
+      for (const p2 of byLocation[location2]) collect2(p2, text2, findings);
+      return findings;
+    }
+  };
+}
+function collect2(p2, text2, out) {
+  let n = 0;
+  for (const m2 of text2.matchAll(p2.regex)) {
+    const matched = m2[0];
+    out.push({ pack: p2.pack, rule: p2.rule, pattern: p2.pattern, index: m2.index, match: preview(matched), length: matched.length });
+    if (++n === MAX_FINDINGS_PER_PATTERN) break;
+  }
+}
+function preview(s) {
+  const end = MATCH_PREVIEW_LENGTH;
+  const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
+  return s.slice(0, high ? end - 1 : end);
+}
+var MAX_FINDINGS_PER_PATTERN, MATCH_PREVIEW_LENGTH;
+var init_scanner = __esm({
+  "src/engine/scan/scanner.ts"() {
+    "use strict";
+    init_inline_flags();
+    MAX_FINDINGS_PER_PATTERN = 100;
+    MATCH_PREVIEW_LENGTH = 80;
+  }
+});
+
+// src/engine/kinds/runtime.ts
+var runtime_exports = {};
+__export(runtime_exports, {
+  compileKind: () => compileKind3
+});
+var compileKind3;
+var init_runtime = __esm({
+  "src/engine/kinds/runtime.ts"() {
+    "use strict";
+    init_scanner();
+    init_compiled();
+    compileKind3 = (target) => ({
+      // both hand out closures that do not use `this`
+      checkTool: compileRuntime(target.runtime).checkTool,
+      scan: compileScanner(target.runtime).scan
+    });
   }
 });
 
@@ -21602,13 +22593,7 @@ import { basename as basename2, join as join2 } from "node:path";
 
 // src/bundle/dsse-checks.ts
 init_errors2();
-
-// src/engine/record.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/bundle/dsse-checks.ts
+init_record();
 var MAX_SIGNATURES = 64;
 function formatError(message, cause) {
   return new BundleIntegrityError("FORMAT_ERROR", message, { cause });
@@ -21693,6 +22678,7 @@ async function verifyThresholdAsync(signatures, keys, threshold, verifyOne) {
 init_errors2();
 
 // src/bundle/payload.ts
+init_record();
 var BUNDLE_FORMAT = "edict.bundle/v1";
 var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
 var NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
@@ -26839,108 +27825,11 @@ var simpleGit = gitInstanceFactory;
 // src/io/git.ts
 init_errors();
 
-// src/engine/vocabulary.ts
-var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
-var API_VERSION = "edict/v1";
-var ACCESS_POLICY_VERSION = "2024-12-02";
-var LAYERS = ["foundation", "domain", "custom"];
-var CONDITION_OPERATORS = [
-  "StringEquals",
-  "StringNotEquals",
-  "StringEqualsIgnoreCase",
-  "StringNotEqualsIgnoreCase",
-  "StringLike",
-  "StringNotLike",
-  "NumericEquals",
-  "NumericNotEquals",
-  "NumericLessThan",
-  "NumericLessThanEquals",
-  "NumericGreaterThan",
-  "NumericGreaterThanEquals",
-  "DateEquals",
-  "DateNotEquals",
-  "DateLessThan",
-  "DateLessThanEquals",
-  "DateGreaterThan",
-  "DateGreaterThanEquals",
-  "Bool",
-  "IpAddress",
-  "NotIpAddress",
-  "ArnEquals",
-  "ArnNotEquals",
-  "ArnLike",
-  "ArnNotLike",
-  "Null"
-];
-var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
-function parseConditionOperator(name) {
-  if (name === "Null") return { base: name, ifExists: false };
-  const m2 = OPERATOR_NAME.exec(name);
-  if (m2 === null) return void 0;
-  const set2 = m2[1];
-  return { base: m2[2], ifExists: m2[3] !== void 0, ...set2 && { set: set2 } };
-}
-function allConditionOperatorNames() {
-  const out = [];
-  for (const op of CONDITION_OPERATORS) {
-    out.push(op);
-    if (op === "Null") continue;
-    out.push(`${op}IfExists`);
-    for (const p2 of SET_PREFIXES) out.push(`${p2}:${op}`, `${p2}:${op}IfExists`);
-  }
-  return out;
-}
-var REASON_CODES = [
-  "missing_audit_signature",
-  "tool_not_in_allowlist",
-  "version_unpinned",
-  "missing_idempotency_for_side_effect",
-  "egress_violation",
-  "fs_violation",
-  "payload_too_large",
-  "duration_too_long",
-  "registry_mutation",
-  "handler_swap",
-  "server_code_changed",
-  "tool_code_changed",
-  "skill_version_changed",
-  "skill_code_changed",
-  "skill_scan_pending",
-  "skill_scan_failed",
-  "sast_pending",
-  "sast_failed",
-  "dast_pending",
-  "dast_failed",
-  "agent_guard_failed",
-  "contextual_evaluator_denied",
-  "contextual_evaluator_escalated"
-];
-var ENVIRONMENTS = [
-  "local",
-  "eks",
-  "gke",
-  "aks",
-  "ecs",
-  "lambda",
-  "cloudrun",
-  "azure-functions",
-  "kubernetes",
-  "github-actions"
-];
-var PROVIDERS = [
-  "env",
-  "keyring",
-  "file",
-  "aws-secrets-manager",
-  "gcp-secret-manager",
-  "azure-key-vault",
-  "kubernetes-secret",
-  "vault"
-];
-var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
-var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
-var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
+// src/model/documents/config.ts
+init_record();
+
+// src/model/schemas/repository.ts
+init_vocabulary();
 
 // src/model/schemas/builders.ts
 function withAnn(schema, ann) {
@@ -27260,6 +28149,7 @@ function toIssue(err, root, typeErrorAt) {
 }
 
 // src/model/documents/typed-view.ts
+init_record();
 function stringOf(value) {
   return typeof value === "string" ? value : void 0;
 }
@@ -27324,6 +28214,8 @@ function packSourceOf(value) {
 }
 
 // src/model/documents/pack-meta.ts
+init_record();
+init_vocabulary();
 function validatePackMeta(value) {
   const issues = validateAgainstSchema(PACK_META_SCHEMA, value);
   const meta = isRecord(value) ? value.__pack_meta : void 0;
@@ -27349,6 +28241,8 @@ function bandOf(band) {
 }
 
 // src/model/documents/pack-state.ts
+init_record();
+init_vocabulary();
 function validatePackState(value) {
   const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
   if (!isRecord(value)) return { value: void 0, issues };
@@ -27383,7 +28277,12 @@ function installedFileOf(value) {
   return path2 === void 0 ? void 0 : compact({ path: path2, policy_id: stringOf(value.policy_id), sha256: stringOf(value.sha256) });
 }
 
+// src/model/documents/policy-document.ts
+init_record();
+init_vocabulary();
+
 // src/model/schemas/policy.ts
+init_vocabulary();
 var POLICY_ID = "^[a-z0-9][a-z0-9_-]{0,62}$";
 var metadata = obj(
   {
@@ -29126,6 +30025,7 @@ function appliesTo(entry, target) {
 }
 
 // src/model/merge/merge.ts
+init_record();
 function provenanceOf(doc) {
   return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
 }
@@ -31892,86 +32792,8 @@ function releaseTag(prefix, version) {
 // src/diff/diff.ts
 init_errors();
 
-// src/engine/match/wildcard.ts
-var STAR = 42;
-var QUESTION = 63;
-function hasWildcard(pattern) {
-  return /[*?]/.test(pattern);
-}
-function compileWildcard(pattern, { ignoreCase } = {}) {
-  if (ignoreCase) {
-    const test = compileWildcard(pattern.toLowerCase());
-    return (value) => test(value.toLowerCase());
-  }
-  if (!hasWildcard(pattern)) return (value) => value === pattern;
-  const star = pattern.indexOf("*");
-  const head = pattern.slice(0, star);
-  const tail = pattern.slice(star + 1);
-  if (star >= 0 && !hasWildcard(head + tail)) {
-    const min = head.length + tail.length;
-    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
-  }
-  return (value) => globMatch(pattern, value);
-}
-function matchWildcard(pattern, value, ignoreCase = false) {
-  return compileWildcard(pattern, { ignoreCase })(value);
-}
-function widthAt(value, i2) {
-  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
-}
-function globMatch(pattern, value) {
-  let p2 = 0;
-  let v2 = 0;
-  let afterStar = -1;
-  let starEnd = 0;
-  while (v2 < value.length) {
-    const c3 = pattern.charCodeAt(p2);
-    if (c3 === STAR) {
-      afterStar = ++p2;
-      starEnd = v2;
-    } else if (c3 === QUESTION) {
-      p2++;
-      v2 += widthAt(value, v2);
-    } else if (c3 === value.charCodeAt(v2)) {
-      p2++;
-      v2++;
-    } else if (afterStar < 0) {
-      return false;
-    } else {
-      p2 = afterStar;
-      v2 = starEnd += widthAt(value, starEnd);
-    }
-  }
-  while (pattern.charCodeAt(p2) === STAR) p2++;
-  return p2 === pattern.length;
-}
-var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
-var SCHEME = /^[a-z][a-z0-9+.-]*$/;
-function validateActionPattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "action is empty: expected service:Action or *";
-  const parts = pattern.split(":");
-  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part of parts) {
-    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part)) {
-      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
-    }
-  }
-  return void 0;
-}
-function validateResourcePattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "resource is empty: expected scheme://path or *";
-  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep5 = pattern.indexOf("://");
-  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep5))) {
-    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
-  }
-  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
-  return void 0;
-}
+// src/engine/access/compiled.ts
+init_wildcard();
 
 // src/engine/match/cidr.ts
 var MAPPED_PREFIX = 65535;
@@ -32061,6 +32883,14 @@ function validateCidr(text2) {
   const max = address.family === 4 ? 32 : 128;
   return `"${text2}" has an invalid prefix length: expected 0..${max}`;
 }
+
+// src/engine/access/compiled-condition.ts
+init_wildcard();
+init_vocabulary();
+
+// src/engine/access/conditions.ts
+init_wildcard();
+init_vocabulary();
 
 // src/engine/access/values.ts
 var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -32304,6 +33134,7 @@ function comparator(op) {
 }
 
 // src/engine/access/statement.ts
+init_wildcard();
 function compileStatement(s, index, compileBlock) {
   const { policy, file } = s.source;
   return {
@@ -32549,6 +33380,18 @@ function serviceKeys(patterns = ["*"]) {
   }
   return keys;
 }
+
+// src/engine/access/reference.ts
+init_wildcard();
+
+// src/engine/match/index.ts
+init_wildcard();
+
+// src/diff/access-context.ts
+init_vocabulary();
+
+// src/diff/cells/key-cells.ts
+init_vocabulary();
 
 // src/diff/cells/glob-cells.ts
 var DEFAULT_MAX_STATES = 2e5;
@@ -33652,47 +34495,9 @@ function guardrailChange(before, after) {
   return c3.newlyAllowed.length > 0 || c3.approvalChanges.length > 0 ? "narrowed" : c3.proof.proven ? void 0 : "narrowed";
 }
 
-// src/engine/data/request.ts
-var optString = (v2) => v2 === void 0 || typeof v2 === "string";
-function readRequest(request2, now) {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isRecord(request2)) return "expected an object";
-  const { dataset, fields, requester = {}, dataset_region, environment } = request2;
-  if (typeof dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(fields)) return "fields must be a list";
-  const tagged = [];
-  for (const [i2, field] of fields.entries()) {
-    if (!isRecord(field) || typeof field.name !== "string") return `fields[${i2}] must be an object with a string name`;
-    const { sensitivity, category, tags } = field;
-    if (!optString(sensitivity) || !optString(category)) return `fields[${i2}]: sensitivity and category must be strings`;
-    if (tags !== void 0 && !(Array.isArray(tags) && tags.every((t2) => typeof t2 === "string"))) return `fields[${i2}]: tags must be a list of strings`;
-    const set2 = new Set(tags);
-    if (sensitivity !== void 0) set2.add(sensitivity);
-    if (category !== void 0) set2.add(category);
-    tagged.push({ field, tags: set2 });
-  }
-  if (!isRecord(requester)) return "requester must be an object";
-  const { role, clearance, region } = requester;
-  if (!optString(role) || !optString(clearance) || !optString(region)) return "requester role, clearance and region must be strings";
-  if (!optString(dataset_region) || !optString(environment)) return "dataset_region and environment must be strings";
-  return {
-    dataset,
-    fields: tagged,
-    names: new Set(tagged.map((f) => f.field.name)),
-    epochMs: now.getTime(),
-    requester_role: role,
-    requester_clearance: clearance,
-    requester_region: region,
-    dataset_region,
-    environment
-  };
-}
-function requestProblem(request2, now) {
-  const read = readRequest(request2, now);
-  return typeof read === "string" ? read : void 0;
-}
-
 // src/engine/data/reference.ts
+init_wildcard();
+init_request();
 var STRENGTH = ["allow", "mask", "require_approval", "deny"];
 var STRICTNESS = ["truncate", "partial", "full", "hash", "redact", "nullify"];
 function tagsOf(field) {
@@ -33809,6 +34614,9 @@ function ttlSeconds(ttl) {
   for (const m2 of ttl.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m2[1]) * ms[m2[2]];
   return Math.floor(Math.round(total) / 1e3);
 }
+
+// src/diff/data.ts
+init_vocabulary();
 
 // src/diff/data-space.ts
 var STRENGTH_ORDER = ["allow", "mask", "require_approval", "deny"];
@@ -34227,56 +35035,8 @@ function coverRest(space, dims, regions, maxStates) {
   return false;
 }
 
-// src/engine/data/time-window.ts
-var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
-function compileTimeWindow(time) {
-  const zone = time.timezone ?? "UTC";
-  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
-  const bounds = [];
-  for (const key2 of ["after", "before"]) {
-    const text2 = time[key2];
-    const m2 = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (text2 !== void 0 && m2 === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds.push(m2 === null ? void 0 : Number(m2[1]) * 60 + Number(m2[2]));
-  }
-  const [a, b3] = bounds;
-  const wraps = a !== void 0 && b3 !== void 0 && a > b3;
-  return {
-    zone,
-    contains: (m2) => {
-      const afterStart = a === void 0 || m2 >= a;
-      const beforeEnd = b3 === void 0 || m2 < b3;
-      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
-    }
-  };
-}
-function isTimeZone(zone) {
-  try {
-    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(void 0, { timeZone: zone });
-  } catch {
-    return false;
-  }
-}
-function wallClock(zone) {
-  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
-  let lastEpochMinute = Number.NaN;
-  let lastMinute = 0;
-  return (epochMs) => {
-    const epochMinute = Math.floor(epochMs / 6e4);
-    if (epochMinute === lastEpochMinute) return lastMinute;
-    let hour = 0;
-    let minute = 0;
-    for (const part of format.formatToParts(epochMs)) {
-      if (part.type === "hour") hour = Number(part.value) % 24;
-      else if (part.type === "minute") minute = Number(part.value);
-    }
-    lastEpochMinute = epochMinute;
-    lastMinute = hour * 60 + minute;
-    return lastMinute;
-  };
-}
-
 // src/diff/data-time.ts
+init_time_window();
 var REFERENCE_YEAR = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2027, 0, 1) };
 var MINUTE = 6e4;
 var HOUR = 60 * MINUTE;
@@ -34403,6 +35163,7 @@ function timeDimension(predicates) {
 }
 
 // src/diff/data-values.ts
+init_wildcard();
 var SPEC_KEY = {
   role: "requester_role",
   clearance: "requester_clearance",
@@ -34660,31 +35421,8 @@ function explainData(base, head, options = {}) {
   return { comparison: { changes, regions, proof }, dims, specs, covered };
 }
 
-// src/engine/data/duration.ts
-var DURATION_UNITS = [
-  ["w", 6048e5],
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
-function parseDurationMs(text2) {
-  const m2 = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
-  if (m2 === null) return void 0;
-  let total = 0n;
-  for (const [i2, [, unitMs]] of DURATION_UNITS.entries()) {
-    const part = m2[i2 + 1];
-    if (part === void 0) continue;
-    const [whole, frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(unitMs);
-    const denominator = 10n ** BigInt(frac.length);
-    if (scaled % denominator !== 0n) return void 0;
-    total += scaled / denominator;
-  }
-  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
-}
+// src/model/values/units.ts
+init_duration();
 
 // src/model/values/result.ts
 function ok(value) {
@@ -34703,6 +35441,7 @@ function show2(value) {
 }
 
 // src/model/values/units.ts
+init_duration();
 var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
 var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 function parseDuration(text2) {
@@ -34802,6 +35541,7 @@ function exactTimes(decimal, factor) {
 }
 
 // src/model/values/time.ts
+init_vocabulary();
 var MONTHS = [
   "January",
   "February",
@@ -34915,230 +35655,10 @@ function parsePolicyVersion(text2) {
   return fail(`unknown Version ${show2(text2)}${newer}: ${expectation}`);
 }
 
-// src/engine/runtime/boundary.ts
-var NEVER = () => false;
-function toAllOf(value) {
-  if (value.every((v2) => typeof v2 === "string")) return [value];
-  return value.map((v2) => typeof v2 === "string" ? [v2] : v2);
-}
-function compileAllOf(value, compile2) {
-  return value === void 0 ? void 0 : toAllOf(value).map((list4) => {
-    const entries = list4.map((entry) => compile2(entry));
-    return (v2) => entries.some((t2) => t2(v2));
-  });
-}
-function toHost(value) {
-  if (typeof value !== "string") return void 0;
-  let host = value.trim();
-  if (host.includes("://")) {
-    try {
-      host = new URL(host).hostname;
-    } catch {
-      return void 0;
-    }
-  } else if (host.startsWith("[") || host.split(":").length === 2) {
-    const m2 = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
-    if (!m2) return void 0;
-    host = m2[1];
-  }
-  host = host.toLowerCase().replace(/\.$/, "");
-  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
-  return host;
-}
-function compileHostPattern(pattern) {
-  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
-}
-function normalizePath(value) {
-  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
-  const absolute = value.startsWith("/");
-  const out = [];
-  for (const seg of value.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!absolute) out.push("..");
-      continue;
-    }
-    out.push(seg);
-  }
-  const joined = out.join("/");
-  return absolute ? `/${joined}` : joined === "" ? "." : joined;
-}
-function compilePathPattern(pattern) {
-  const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return NEVER;
-  if (glob === "/") return (path2) => path2.startsWith("/");
-  const re2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w2) => w2 === "?" ? "[^/]" : w2 === "*" ? "[^/]*" : ".*");
-  const regex = new RegExp(`^${re2}(?:/.*)?$`, "s");
-  return (path2) => regex.test(path2);
-}
-
-// src/engine/runtime/tool-uri.ts
-var URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
-function split(text2) {
-  const m2 = URI.exec(text2);
-  return m2 === null ? void 0 : { server: m2[1], tool: m2[2], version: m2[3] };
-}
-function parseToolUri(uri) {
-  if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
-  return split(uri);
-}
-var ANY = () => true;
-var STARS = /^\*+$/;
-function compileToolPattern(entry) {
-  if (typeof entry !== "string") return void 0;
-  if (STARS.test(entry)) return ANY;
-  const parts = split(entry);
-  if (parts === void 0) return void 0;
-  const server = compileWildcard(parts.server);
-  const tool = compileWildcard(parts.tool);
-  const pattern = parts.version ?? "*";
-  const anyVersion = STARS.test(pattern);
-  const version = compileWildcard(pattern);
-  return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
-}
-
-// src/engine/runtime/compiled.ts
-var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
-var CLEAN = Object.freeze({
-  allowed: true,
-  violations: Object.freeze([]),
-  enforced: "observe",
-  escalate: Object.freeze([])
-});
-var EMPTY_FACTS = Object.freeze({});
-var FLAGS = [
-  ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
-  ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
-  ["serverCodeChanged", "server_code_changed", "the server's code changed"],
-  ["codeChanged", "tool_code_changed", "the tool's code changed"],
-  ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
-  ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
-];
-var SCANS = [
-  ["skillScan", "skill_scan", "skill scan"],
-  ["sast", "sast", "static analysis (SAST)"],
-  ["dast", "dast", "dynamic analysis (DAST)"]
-];
-function compileRuntime(runtime) {
-  const { enforcement, security, tools } = runtime;
-  const denyOn = new Set(enforcement?.deny_on ?? []);
-  const escalateOn = new Set(enforcement?.escalate_on ?? []);
-  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
-  const denyUnpinned = tools?.deny_if_unpinned_version === true;
-  const versions2 = compileAllowVersions(security?.allow_versions);
-  const signing = runtime.signing?.enabled === true;
-  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
-  const fs2 = compileAllOf(security?.fs_allowlist, compilePathPattern);
-  const maxPayload = security?.limits?.max_payload_kb;
-  const maxDuration = security?.limits?.max_duration_ms;
-  const guard = runtime.agent_guard;
-  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
-  const checkTool = (uri, facts) => {
-    const f = facts ?? EMPTY_FACTS;
-    const violations = [];
-    const escalate = [];
-    let blocked = false;
-    const report2 = (code3, message, blocking = denyOn.has(code3)) => {
-      if (blocking) blocked = true;
-      if (escalateOn.has(code3) && !escalate.includes(code3)) escalate.push(code3);
-      violations.push({ code: code3, message, blocking });
-    };
-    const tool = parseToolUri(uri);
-    if (tool === void 0) {
-      report2("tool_not_in_allowlist", `malformed tool URI ${describe3(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
-    } else {
-      const name = `mcp${uri.slice(3)}`;
-      const lists = allowlist ?? [];
-      const i2 = lists.findIndex((allows) => !allows(tool));
-      if (i2 >= 0) {
-        const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
-        report2("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
-      }
-      const applicable = versions2.filter((r2) => r2.serverTest(tool.server));
-      const version = tool.version;
-      if (version === void 0) {
-        if (denyUnpinned) report2("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
-        else if (applicable.length > 0) {
-          report2("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
-        }
-      } else {
-        const refused = applicable.find((r2) => !r2.allows(version));
-        if (refused !== void 0) {
-          report2(
-            "tool_not_in_allowlist",
-            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
-          );
-        }
-      }
-    }
-    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed");
-    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
-      report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
-    }
-    checkList(f.egressHost, toHost, egress, "host", "egress", report2);
-    checkList(f.fsPath, normalizePath, fs2, "path", "fs", report2);
-    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
-    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
-    for (const [key2, code3, message] of FLAGS) if (f[key2] === true) report2(code3, message);
-    for (const [key2, prefix, noun] of SCANS) {
-      const status = f[key2];
-      if (status === void 0 || status === "passed") continue;
-      if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
-      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed`);
-    }
-    const guardWhy = checkGuard?.(f.agentGuardFindings);
-    if (guardWhy !== void 0) report2("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
-    const verdict = f.contextual;
-    if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
-    if (violations.length === 0) return CLEAN;
-    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
-  };
-  return { checkTool };
-}
-function describe3(value) {
-  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.slice(0, 200));
-}
-function compileAllowVersions(map2) {
-  if (map2 === void 0) return [];
-  return Object.keys(map2).map((server) => {
-    const versions2 = map2[server] ?? [];
-    const tests = versions2.filter((v2) => typeof v2 === "string").map((v2) => compileWildcard(v2));
-    return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v2) => tests.some((t2) => t2(v2)) };
-  });
-}
-function checkList(raw, normalize4, lists, noun, list4, report2) {
-  const code3 = `${list4}_violation`;
-  if (raw === void 0 || lists === void 0) return;
-  for (const value of Array.isArray(raw) ? raw : [raw]) {
-    const normal = normalize4(value);
-    if (normal === void 0) report2(code3, `${noun} ${describe3(value)} cannot be read`);
-    else if (!lists.every((allows) => allows(normal))) report2(code3, `${noun} ${JSON.stringify(normal)} is not in the ${list4} allowlist`);
-  }
-}
-function checkLimit(value, max, code3, noun, unit, report2) {
-  if (value === void 0 || typeof max !== "number") return;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    report2(code3, `${noun} ${describe3(value)} is not a number (limit ${max} ${unit})`);
-  } else if (value > max) {
-    report2(code3, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
-  }
-}
-var rankOf = (severity) => Object.hasOwn(SEVERITY_RANK, severity) ? SEVERITY_RANK[severity] : SEVERITY_RANK.critical;
-function agentGuardCheck(severity, count3) {
-  const minRank = severity === void 0 ? void 0 : rankOf(severity);
-  return (findings) => {
-    if (findings === void 0) return;
-    const { count: found, severity: level } = findings ?? {};
-    const n = Number.isFinite(found) && found >= 0 ? found : 1;
-    if (n < 1) return;
-    if (minRank !== void 0 && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
-    if (count3 !== void 0 && n >= count3) return `${n} findings reach ${count3}`;
-    if (minRank === void 0 && count3 === void 0) return `${n} finding(s)`;
-  };
-}
+// src/engine/runtime/index.ts
+init_compiled();
+init_tool_uri();
+init_boundary();
 
 // src/diff/tool-regions.ts
 var PART = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
@@ -35228,6 +35748,7 @@ function compareTools(base, head) {
 }
 
 // src/diff/fields.ts
+init_record();
 function isBranchSchema(schema) {
   if ((schema["x-merge"] ?? "override") !== "override") return false;
   return isRecord(schema.properties) || isRecord(schema.additionalProperties);
@@ -35511,6 +36032,7 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/locks.ts
+init_record();
 var keyOf = (l3) => `${l3.kind}\0${l3.path}`;
 function byKey(target) {
   const locks = Array.isArray(target.locks) ? target.locks : [];
@@ -36840,6 +37362,7 @@ var invalid_pack_default = defineRule(
 );
 
 // src/lint/rules/pack-source-support.ts
+init_record();
 var str2 = (v2) => typeof v2 === "string" ? v2 : void 0;
 function configuredSources(repo) {
   const file = repo.config?.file;
@@ -38743,20 +39266,8 @@ var invalid_pattern_default = formatRule(
   "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
 );
 
-// src/engine/scan/inline-flags.ts
-var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
-function toFlags(letters) {
-  return [...new Set(letters)].sort().join("");
-}
-function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)[0];
-  const source = pattern.slice(groups.length);
-  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
-}
-function toJsRegExp(pattern, extraFlags = "") {
-  const { source, flags } = splitInlineFlags(pattern);
-  return new RegExp(source, toFlags(flags + extraFlags));
-}
+// src/lint/regex/safety.ts
+init_inline_flags();
 
 // src/lint/regex/charset.ts
 var EMPTY2 = [];
@@ -39330,6 +39841,7 @@ function isSingle(set2) {
 }
 
 // src/lint/regex/safety.ts
+init_inline_flags();
 function checkRegex(pattern) {
   if (typeof pattern !== "string") return fail(`bad regex ${show2(pattern)}: expected a string with a regular expression`);
   let re2;
@@ -39524,6 +40036,7 @@ var invalid_semver_default = formatRule(
 );
 
 // src/lint/rules/unknown-reason-code.ts
+init_vocabulary();
 var unknown_reason_code_default = formatRule(
   "unknown-reason-code",
   {
@@ -39536,7 +40049,11 @@ var unknown_reason_code_default = formatRule(
   "A `deny_on` or `escalate_on` entry that is not one of Sec0's violation reason codes. No violation ever carries an unknown code, so the entry enforces nothing: a typo in `deny_on` silently turns enforcement off for that violation. Use a code from the list (e.g. `tool_not_in_allowlist`)."
 );
 
+// src/lint/rules/unknown-condition-operator.ts
+init_vocabulary();
+
 // src/lint/statements.ts
+init_record();
 function list2(v2) {
   if (typeof v2 === "string") return [v2];
   if (Array.isArray(v2) && v2.every((x3) => typeof x3 === "string")) return v2;
@@ -39589,6 +40106,7 @@ var unknown_condition_operator_default = defineRule(
 );
 
 // src/lint/conditions.ts
+init_vocabulary();
 function conditionValues(repo) {
   const out = [];
   for (const st of allStatements(repo)) {
@@ -39766,6 +40284,7 @@ var allow_with_not_action_default = defineRule(
 );
 
 // src/lint/rules/for-all-values-without-null.ts
+init_vocabulary();
 var for_all_values_without_null_default = defineRule(
   {
     id: "for-all-values-without-null",
@@ -39799,6 +40318,7 @@ var for_all_values_without_null_default = defineRule(
 );
 
 // src/lint/rules/if-exists-in-deny.ts
+init_vocabulary();
 var if_exists_in_deny_default = defineRule(
   {
     id: "if-exists-in-deny",
@@ -40318,6 +40838,7 @@ var data_action_missing_field_default = defineRule(
 );
 
 // src/lint/rules/data-action-not-exactly-one.ts
+init_vocabulary();
 var data_action_not_exactly_one_default = defineRule(
   {
     id: "data-action-not-exactly-one",
@@ -41049,6 +41570,7 @@ function parseStrictJson(text2, options = {}) {
 }
 
 // src/bundle/dsse.ts
+init_record();
 function signEnvelope(payload, payloadType, privateKeys) {
   if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
   if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");
@@ -41775,6 +42297,9 @@ function resolveTarget(repo, target) {
   throw new EdictError("USAGE", `unknown target "${target}"${near ? `; did you mean "${near}"?` : ""} (targets in edict.yaml: ${names.join(", ")})`);
 }
 
+// src/cli/commands/bundle.ts
+init_record();
+
 // src/cli/commands/bundle-oci.ts
 import { basename as basename5, dirname as dirname5, resolve as resolve3 } from "node:path";
 init_errors2();
@@ -42384,7 +42909,11 @@ function spanOfPointer(source, pointer) {
   return [0, 0];
 }
 
+// src/testing/agent.ts
+init_record();
+
 // src/testing/agent-manifest.ts
+init_record();
 var DECLARATION_KEYS = ["models", "tools", "mcp_tools", "actions"];
 var AGENT_MANIFEST_SCHEMA = obj({
   name: str({ description: "the agent's name, shown in the verdict" }),
@@ -42423,6 +42952,7 @@ function validateManifest(source) {
 }
 
 // src/testing/refusal.ts
+init_wildcard();
 var MAX_NEAR = 3;
 var MODEL_ACTION = "model:invoke";
 var TOOL_ACTION = "tool:use";
@@ -42608,323 +43138,35 @@ import { readFile as readFile2 } from "node:fs/promises";
 import { resolve as resolve5 } from "node:path";
 init_errors();
 
-// src/engine/data/compiled.ts
-init_errors();
-
-// src/engine/data/masking.ts
-var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
-var FALLBACK_MASK_METHOD = "redact";
-var RANK2 = new Map(MASK_STRICTNESS.map((m2, i2) => [m2, MASK_STRICTNESS.length - i2]));
-function stricterMask(a, b3) {
-  return (RANK2.get(b3) ?? 0) > (RANK2.get(a) ?? 0) ? b3 : a ?? b3;
-}
-function isMaskingMethod(value) {
-  return RANK2.has(value);
-}
-
-// src/engine/data/compiled.ts
-var ACTION_STRENGTH = Object.freeze({
-  deny: 3,
-  require_approval: 2,
-  mask: 1,
-  allow: 0
-});
-var ACTIONS = Object.keys(ACTION_STRENGTH);
-var CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
-function compileData(data) {
-  const clocks = /* @__PURE__ */ new Map();
-  const exact = /* @__PURE__ */ new Map();
-  const wild = [];
-  data.rules.forEach((rule, index) => {
-    const compiled2 = compileRule(rule, index, clocks);
-    const literal = compiled2.literal;
-    const list4 = literal === void 0 ? wild : exact.get(literal) ?? [];
-    list4.push(compiled2);
-    if (literal !== void 0) exact.set(literal, list4);
-  });
-  const defaultDecision = Object.freeze({
-    // "allow" or "deny": the payload check and the merge guarantee it
-    action: data.default_action,
-    policy: null,
-    reason: "no rule matched",
-    matched: Object.freeze([])
-  });
-  const decideData = (request2, now = /* @__PURE__ */ new Date()) => {
-    const facts = readRequest(request2, now);
-    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
-    const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
-    const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b3) => a.index - b3.index);
-    let winner = matched[0];
-    if (winner === void 0) return defaultDecision;
-    for (const rule of matched) {
-      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
-      if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
-    }
-    const action = winner.action;
-    const decision = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r2) => r2.id), ...winner.extras };
-    if (action === "mask") {
-      const masks = /* @__PURE__ */ new Map();
-      for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
-      decision.masks = Object.fromEntries(masks);
-    }
-    return decision;
-  };
-  return { decideData };
-}
-function compileRule(rule, index, clocks) {
-  const fail2 = (problem) => {
-    throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
-  };
-  const spec = rule.spec;
-  const action = actionOf3(spec, fail2);
-  const tests = [];
-  const dataset = spec.match?.dataset;
-  if (dataset !== void 0) {
-    const test = compileWildcard(dataset);
-    tests.push((f) => test(f.dataset));
-  }
-  const criteria = spec.match?.fields;
-  const sensitivity = toSet(criteria?.sensitivity);
-  const category = toSet(criteria?.category);
-  const contains = criteria?.contains;
-  const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
-  const attributes = ({ field, tags }) => (sensitivity === void 0 || field.sensitivity !== void 0 && sensitivity.has(field.sensitivity)) && (category === void 0 || field.category !== void 0 && category.has(field.category)) && (contains === void 0 || contains.every((t2) => tags.has(t2)));
-  if (hasAttributes) tests.push((f) => f.fields.some(attributes));
-  const any = criteria?.any;
-  if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
-  const all = criteria?.all;
-  if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
-  const named2 = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
-  const context = spec.context;
-  for (const key2 of CONTEXT_KEYS) {
-    const matcher = context?.[key2];
-    if (matcher === void 0) continue;
-    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key2}: ${p2}`));
-    tests.push((f) => test(f[key2]));
-  }
-  if (context?.time !== void 0) {
-    const window2 = compileTimeWindow(context.time);
-    if (typeof window2 === "string") return fail2(`context.time: ${window2}`);
-    const clock = clocks.get(window2.zone) ?? wallClock(window2.zone);
-    clocks.set(window2.zone, clock);
-    tests.push((f) => window2.contains(clock(f.epochMs)));
-  }
-  const { reason: reason2, ttl, approver_role } = spec.action;
-  const extras = {};
-  if (ttl !== void 0) {
-    const ms = parseDurationMs(ttl);
-    if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
-    extras.ttl_seconds = Math.floor(ms / 1e3);
-  }
-  if (approver_role !== void 0) extras.approver_role = approver_role;
-  const methods = spec.masking?.rules ?? {};
-  for (const [field, method] of Object.entries(methods)) {
-    if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
-  }
-  const defaultMethod = spec.masking?.default_method;
-  if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
-    fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
-  }
-  return {
-    index,
-    literal: dataset === void 0 || hasWildcard(dataset) ? void 0 : dataset,
-    id: rule.id,
-    precedence: rule.precedence,
-    action,
-    reason: reason2 ?? `matched rule ${rule.id}`,
-    extras,
-    matches: (f) => tests.every((t2) => t2(f)),
-    masks: (f, into) => {
-      for (const field of f.fields) {
-        const name = field.field.name;
-        if (hasAttributes && !attributes(field) || named2 !== void 0 && !named2.has(name)) continue;
-        const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-        into.set(name, stricterMask(into.get(name), method));
-      }
-    }
-  };
-}
-function actionOf3(spec, fail2) {
-  const set2 = ACTIONS.filter((a) => spec.action?.[a] === true);
-  if (set2.length !== 1) {
-    return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set2.length === 0 ? "none" : set2.join(", ")}`);
-  }
-  return set2[0];
-}
-function toSet(value) {
-  return value === void 0 ? void 0 : new Set(typeof value === "string" ? [value] : value);
-}
-function compileContextMatcher(matcher, fail2) {
-  if (typeof matcher === "string") return (v2) => v2 === matcher;
-  const not = isRecord(matcher) && "not" in matcher;
-  if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
-  const set2 = toSet(not ? matcher.not : matcher) ?? /* @__PURE__ */ new Set();
-  return (v2) => v2 !== void 0 && set2.has(v2) !== not;
-}
-
-// src/engine/posture/evaluate.ts
-var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
-var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
-var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
-function postureSections(environment) {
-  return {
-    local: environment === "local",
-    cloud: CLOUD.has(environment),
-    kubernetes: KUBERNETES.has(environment),
-    iamOnly: environment === "github-actions"
-  };
-}
-function isEnvironment(value) {
-  return ENVIRONMENTS.includes(value);
-}
-function evaluatePosture(posture2, facts) {
-  const f = facts ?? {};
-  const checks = [];
-  const environment = isEnvironment(f.environment) ? f.environment : void 0;
-  const score = Number.isFinite(f.securityScore) ? f.securityScore : void 0;
-  const check = (id, passed, required, detail) => {
-    checks.push({ id, passed, required, detail });
-  };
-  const setting = (id) => {
-    const [section3, key2] = id.split(".");
-    return posture2[section3]?.[key2];
-  };
-  const flag = (id, fact, what) => {
-    const required = setting(id) === true;
-    const value = f[fact];
-    const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
-  };
-  const allowed = (id, value, noun) => {
-    const lists = setting(id);
-    if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
-    const all = lists.every((v2) => typeof v2 === "string") ? [lists] : lists;
-    if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
-    const refusing = all.findIndex((list4) => !list4.some((entry) => compileWildcard(entry)(value)));
-    const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
-    check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
-  };
-  if (environment === void 0) {
-    const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
-    check("environment", false, true, detail);
-  } else {
-    if (environment === "local") {
-      const min = setting("local.min_security_score");
-      const minimum = typeof min === "number" ? min : 0;
-      flag("local.require_encryption", "encryption", "disk encryption");
-      check(
-        "local.min_security_score",
-        score !== void 0 && score >= minimum,
-        minimum > 0,
-        `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
-      );
-      flag("local.require_tpm", "tpm", "TPM");
-      flag("local.require_secure_boot", "secureBoot", "Secure Boot");
-    }
-    if (CLOUD.has(environment)) {
-      flag("cloud.require_iam", "iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud.require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud.require_workload_identity", "workloadIdentity", "workload identity");
-      allowed("cloud.allowed_accounts", f.account, "account");
-      allowed("cloud.allowed_regions", f.region, "region");
-    }
-    if (environment === "github-actions") flag("cloud.require_iam", "iam", "platform identity (IAM/OIDC) credentials");
-    if (KUBERNETES.has(environment)) {
-      const id = "kubernetes.denied_namespaces";
-      const denied = setting(id) ?? [];
-      const ns = typeof f.namespace === "string" ? f.namespace : void 0;
-      const hit = ns === void 0 ? void 0 : denied.find((d2) => compileWildcard(d2)(ns));
-      if (denied.length === 0) check(id, true, false, "no namespace is denied");
-      else if (ns === void 0) check(id, false, true, "namespace unknown");
-      else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
-      allowed("kubernetes.allowed_namespaces", ns, "namespace");
-      flag("kubernetes.require_service_account", "serviceAccount", "service account token");
-      flag("kubernetes.require_non_root", "nonRoot", "running as non-root");
-      flag("kubernetes.require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
-    }
-  }
-  const failed2 = checks.filter((c3) => c3.required && !c3.passed);
-  const insecure = posture2.allow_insecure === true;
-  const why = posture2.insecure_reason ? `: ${posture2.insecure_reason}` : "";
-  return {
-    allowed: failed2.length === 0 || insecure,
-    environment: environment ?? "unknown",
-    checks,
-    score: score === void 0 ? 0 : Math.min(100, Math.max(0, score)),
-    warnings: insecure ? failed2.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
-    provider: providerFor(posture2, environment),
-    failed: failed2.map((c3) => c3.id)
-  };
-}
-function providerFor(posture2, environment) {
-  const map2 = posture2.provider_map;
-  const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
-  return mapped ?? posture2.fallback_provider ?? "env";
-}
-
-// src/engine/scan/scanner.ts
-var MAX_FINDINGS_PER_PATTERN = 100;
-var MATCH_PREVIEW_LENGTH = 80;
-function selectPacks(compliance) {
-  const packs = compliance?.packs ?? [];
-  const policies = compliance?.policies;
-  if (policies === void 0) return [...packs];
-  const enabled = /* @__PURE__ */ new Set();
-  for (const p2 of policies) if (p2.enabled !== false) for (const id of p2.pack_ids ?? []) enabled.add(id);
-  return packs.filter((p2) => enabled.has(p2.id));
-}
-function compileScanner(runtime) {
-  const byLocation = { input: [], output: [] };
-  for (const pack of selectPacks(runtime.compliance)) {
-    for (const rule of pack.rules ?? []) {
-      if (rule.type !== "regex" || rule.location !== "input" && rule.location !== "output") continue;
-      for (const pattern of rule.patterns ?? []) {
-        try {
-          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
-        } catch {
-        }
+// src/engine/assemble.ts
+var KIND_METHODS = {
+  runtime: ["checkTool", "scan"],
+  data: ["decideData"],
+  posture: ["posture"]
+};
+function assembleEngine(target, compilers) {
+  const access2 = compileAccess(target.access);
+  const engine = { authorize: (request2) => access2.authorize(request2) };
+  for (const [kind, methods] of Object.entries(KIND_METHODS)) {
+    const compile2 = compilers[kind];
+    if (compile2) Object.assign(engine, compile2(target));
+    else {
+      for (const method of methods) {
+        engine[method] = () => {
+          throw new TypeError(`${method}: this engine was loaded without the ${kind} evaluator; add "${kind}" to the loader's kinds`);
+        };
       }
     }
   }
-  return {
-    scan(text2, location2) {
-      if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
-      if (location2 !== "input" && location2 !== "output") {
-        throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
-      }
-      const findings = [];
-      for (const p2 of byLocation[location2]) collect2(p2, text2, findings);
-      return findings;
-    }
-  };
-}
-function collect2(p2, text2, out) {
-  let n = 0;
-  for (const m2 of text2.matchAll(p2.regex)) {
-    const matched = m2[0];
-    out.push({ pack: p2.pack, rule: p2.rule, pattern: p2.pattern, index: m2.index, match: preview(matched), length: matched.length });
-    if (++n === MAX_FINDINGS_PER_PATTERN) break;
-  }
-}
-function preview(s) {
-  const end = MATCH_PREVIEW_LENGTH;
-  const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
-  return s.slice(0, high ? end - 1 : end);
+  return engine;
 }
 
 // src/engine/engine.ts
+init_data();
+init_posture();
+init_runtime();
 function compileEngine(target) {
-  const access2 = compileAccess(target.access);
-  const { checkTool } = compileRuntime(target.runtime);
-  const { decideData } = compileData(target.data);
-  const { scan: scan2 } = compileScanner(target.runtime);
-  return {
-    authorize: (request2) => access2.authorize(request2),
-    checkTool,
-    decideData,
-    scan: scan2,
-    posture: (facts) => evaluatePosture(target.posture, facts)
-  };
+  return assembleEngine(target, { runtime: compileKind3, data: compileKind, posture: compileKind2 });
 }
 
 // src/cli/engine-source.ts
@@ -43428,6 +43670,7 @@ function registerEffective(program2, io, setExit) {
 
 // src/cli/commands/eval.ts
 init_errors();
+init_request();
 var FORMATS6 = ["text", "json"];
 var EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"];
 function parseContextPairs(pairs, json) {
@@ -43559,6 +43802,7 @@ import { fileURLToPath as fileURLToPath3 } from "node:url";
 init_errors();
 
 // src/model/schemas/index.ts
+init_vocabulary();
 function publishedSchemas() {
   const out = {};
   const withMeta = (s) => ({ $schema: "http://json-schema.org/draft-07/schema#", ...s });
@@ -43859,6 +44103,8 @@ init_errors();
 
 // src/pack/remote/envelope.ts
 var import_semver12 = __toESM(require_semver2(), 1);
+init_record();
+init_vocabulary();
 init_errors();
 var PACK_PAYLOAD_TYPE = "application/vnd.edict.pack.v1+json";
 var PACK_FORMAT = "edict.pack/v1";
@@ -43964,6 +44210,8 @@ function verifyPackEnvelope(bytes, trustedKeys, label = "pack envelope") {
 
 // src/pack/remote/pack-index.ts
 var import_semver13 = __toESM(require_semver2(), 1);
+init_record();
+init_vocabulary();
 var PACK_INDEX_FORMAT = "edict.pack-index/v1";
 var PACK_INDEX_FILE = "index.json";
 function envelopeFileName(name, version) {
@@ -44970,7 +45218,11 @@ init_errors();
 import { readFile as readFile5 } from "node:fs/promises";
 import { relative as relative6, resolve as resolve14 } from "node:path";
 
+// src/engine/posture/index.ts
+init_evaluate();
+
 // src/engine/posture/builtins.ts
+init_vocabulary();
 var SECURE_PROVIDERS = {
   local: "keyring",
   eks: "aws-secrets-manager",
@@ -45616,6 +45868,7 @@ async function gatherPosture(probe2, options = {}) {
 
 // src/posture/facts.ts
 init_errors();
+init_record();
 var FIELD_TYPES = {
   environment: "string",
   securityScore: "number",
@@ -45923,6 +46176,7 @@ function runCases(cases, targets) {
 }
 
 // src/testing/suite.ts
+init_record();
 var EXPECTATIONS = ["allow", "deny", "approval_required", "mask", "require_approval", "escalate"];
 var KNOWN = new Set(EXPECTATIONS);
 function parseSuite(path2, bytes, defaultTarget) {
@@ -47431,6 +47685,7 @@ ${notes.join("\n")}`);
 }
 
 // src/report/sections/bands-svg.ts
+init_vocabulary();
 var WIDTH = 800;
 var LABEL_WIDTH = 110;
 var PLOT_LEFT = LABEL_WIDTH + 10;
@@ -47585,6 +47840,7 @@ ${renderBandsSvg(packs)}` : "";
 }
 
 // src/report/sections/tree.ts
+init_record();
 function statementAnchor(target, index) {
   return anchorId("st", target, index);
 }
@@ -47961,6 +48217,7 @@ function registerReport(program2, io, setExit) {
 
 // src/cli/commands/serve.ts
 import { isAbsolute as isAbsolute7, resolve as resolve16 } from "node:path";
+init_duration();
 init_errors();
 
 // src/loader/loader.ts
@@ -47985,6 +48242,7 @@ function raiseFloor(floor, candidate) {
 // src/loader/keys.ts
 init_bytes();
 init_errors2();
+init_record();
 var SPKI_PREFIX2 = Uint8Array.of(48, 42, 48, 5, 6, 3, 43, 101, 112, 3, 33, 0);
 var EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
 var P4 = 2n ** 255n - 19n;
@@ -48129,7 +48387,7 @@ function toBundleError(e, label) {
 }
 
 // src/loader/trust-store.ts
-function createTrustStore(config) {
+function createTrustStore(config, compilers) {
   let trusted;
   let floor;
   let active;
@@ -48142,14 +48400,21 @@ function createTrustStore(config) {
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
+      const evaluators = compilers().then(
+        (c3) => () => c3,
+        (e) => () => {
+          throw e;
+        }
+      );
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
       const p2 = verified.payload;
       const seen = { serial: p2.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
+      const kinds = (await evaluators)();
       let engine;
       try {
-        engine = compileEngine(p2.targets[config.target]);
+        engine = assembleEngine(p2.targets[config.target], kinds);
       } catch (e) {
         throw formatError(`bundle ${p2.name} ${p2.version}: target ${config.target} does not compile: ${e.message}`, e);
       }
@@ -48176,6 +48441,27 @@ function createTrustStore(config) {
 
 // src/loader/loader.ts
 init_fetch2();
+
+// src/loader/kinds.ts
+init_fetch2();
+var MODULES = {
+  runtime: () => Promise.resolve().then(() => (init_runtime(), runtime_exports)),
+  data: () => Promise.resolve().then(() => (init_data(), data_exports)),
+  posture: () => Promise.resolve().then(() => (init_posture(), posture_exports))
+};
+async function importKinds(kinds, label) {
+  const compilers = {};
+  await Promise.all(
+    kinds.map(async (kind) => {
+      try {
+        compilers[kind] = (await MODULES[kind]()).compileKind;
+      } catch (e) {
+        throw fetchFailed(`${label}: could not load the ${kind} evaluator module (${e.message})`, e);
+      }
+    })
+  );
+  return compilers;
+}
 
 // src/loader/options.ts
 init_errors2();
@@ -48225,6 +48511,10 @@ function toConfig(options) {
   for (const name of ["fetch", "now", "random"]) {
     if (options[name] !== void 0 && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
+  const kinds = options.kinds === void 0 ? Object.keys(KIND_METHODS) : options.kinds;
+  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !Object.hasOwn(KIND_METHODS, kind))) {
+    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${Object.keys(KIND_METHODS).map((k3) => `"${k3}"`).join(", ")}`);
+  }
   return {
     source: options.source,
     label: describeSource(options.source),
@@ -48232,6 +48522,7 @@ function toConfig(options) {
     keys,
     threshold,
     target,
+    kinds: Object.keys(KIND_METHODS).filter((kind) => kinds.includes(kind)),
     expectedName,
     cacheDir: options.cacheDir,
     pollIntervalMs: integer(options, "pollIntervalMs", 6e4, 0),
@@ -48261,7 +48552,10 @@ function pollDelay(intervalMs, failures, random) {
 init_source();
 function createLoader(options) {
   const config = toConfig(options);
-  const trust = createTrustStore(config);
+  const trust = createTrustStore(
+    config,
+    once(() => importKinds(config.kinds, config.label))
+  );
   const closing = new AbortController();
   const closed = closing.signal;
   const listeners = /* @__PURE__ */ new Map([
@@ -48845,6 +49139,7 @@ function proveTighter(base, overlaid, provenance, files2, targetName = "overlay"
 }
 
 // src/serve/overlay/tighten.ts
+init_record();
 function clone2(value) {
   return JSON.parse(JSON.stringify(value));
 }
@@ -49166,6 +49461,7 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 import { performance } from "node:perf_hooks";
 
 // src/serve/validate.ts
+init_request();
 var MAX_BATCH = 1e4;
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -34964,6 +34964,29 @@ async function readRepositoryAtRevision(root, revision, onProgress) {
   return { commit, files: files2, repo: buildRepository(files2) };
 }
 
+// src/engine/assemble.ts
+var KIND_METHODS = {
+  runtime: ["checkTool", "scan"],
+  data: ["decideData"],
+  posture: ["posture"]
+};
+function assembleEngine(target, compilers) {
+  const access = compileAccess(target.access);
+  const engine = { authorize: (request) => access.authorize(request) };
+  for (const [kind, methods] of Object.entries(KIND_METHODS)) {
+    const compile2 = compilers[kind];
+    if (compile2) Object.assign(engine, compile2(target));
+    else {
+      for (const method of methods) {
+        engine[method] = () => {
+          throw new TypeError(`${method}: this engine was loaded without the ${kind} evaluator; add "${kind}" to the loader's kinds`);
+        };
+      }
+    }
+  }
+  return engine;
+}
+
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
@@ -35115,6 +35138,9 @@ function compileContextMatcher(matcher, fail2) {
   return (v) => v !== void 0 && set.has(v) !== not;
 }
 
+// src/engine/kinds/data.ts
+var compileKind = (target) => ({ decideData: compileData(target.data).decideData });
+
 // src/engine/posture/evaluate.ts
 var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
@@ -35207,6 +35233,9 @@ function providerFor(posture, environment) {
   return mapped ?? posture.fallback_provider ?? "env";
 }
 
+// src/engine/kinds/posture.ts
+var compileKind2 = ({ posture }) => ({ posture: (facts) => evaluatePosture(posture, facts) });
+
 // src/engine/scan/scanner.ts
 var MAX_FINDINGS_PER_PATTERN = 100;
 var MATCH_PREVIEW_LENGTH = 80;
@@ -35257,19 +35286,16 @@ function preview(s) {
   return s.slice(0, high ? end - 1 : end);
 }
 
+// src/engine/kinds/runtime.ts
+var compileKind3 = (target) => ({
+  // both hand out closures that do not use `this`
+  checkTool: compileRuntime(target.runtime).checkTool,
+  scan: compileScanner(target.runtime).scan
+});
+
 // src/engine/engine.ts
 function compileEngine(target) {
-  const access = compileAccess(target.access);
-  const { checkTool } = compileRuntime(target.runtime);
-  const { decideData } = compileData(target.data);
-  const { scan } = compileScanner(target.runtime);
-  return {
-    authorize: (request) => access.authorize(request),
-    checkTool,
-    decideData,
-    scan,
-    posture: (facts) => evaluatePosture(target.posture, facts)
-  };
+  return assembleEngine(target, { runtime: compileKind3, data: compileKind, posture: compileKind2 });
 }
 export {
   EDICT_VERSION,

@@ -49,6 +49,110 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// src/engine/match/wildcard.ts
+function hasWildcard(pattern) {
+  return /[*?]/.test(pattern);
+}
+function compileWildcard(pattern, { ignoreCase } = {}) {
+  if (ignoreCase) {
+    const test = compileWildcard(pattern.toLowerCase());
+    return (value) => test(value.toLowerCase());
+  }
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const star = pattern.indexOf("*");
+  const head = pattern.slice(0, star);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !hasWildcard(head + tail)) {
+    const min = head.length + tail.length;
+    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
+  }
+  return (value) => globMatch(pattern, value);
+}
+function matchWildcard(pattern, value, ignoreCase = false) {
+  return compileWildcard(pattern, { ignoreCase })(value);
+}
+function widthAt(value, i) {
+  return (value.charCodeAt(i) & 64512) === 55296 && (value.charCodeAt(i + 1) & 64512) === 56320 ? 2 : 1;
+}
+function globMatch(pattern, value) {
+  let p = 0;
+  let v = 0;
+  let afterStar = -1;
+  let starEnd = 0;
+  while (v < value.length) {
+    const c = pattern.charCodeAt(p);
+    if (c === STAR) {
+      afterStar = ++p;
+      starEnd = v;
+    } else if (c === QUESTION) {
+      p++;
+      v += widthAt(value, v);
+    } else if (c === value.charCodeAt(v)) {
+      p++;
+      v++;
+    } else if (afterStar < 0) {
+      return false;
+    } else {
+      p = afterStar;
+      v = starEnd += widthAt(value, starEnd);
+    }
+  }
+  while (pattern.charCodeAt(p) === STAR) p++;
+  return p === pattern.length;
+}
+var STAR, QUESTION;
+var init_wildcard = __esm({
+  "src/engine/match/wildcard.ts"() {
+    "use strict";
+    STAR = 42;
+    QUESTION = 63;
+  }
+});
+
+// src/engine/vocabulary.ts
+function parseConditionOperator(name) {
+  if (name === "Null") return { base: name, ifExists: false };
+  const m = OPERATOR_NAME.exec(name);
+  if (m === null) return void 0;
+  const set = m[1];
+  return { base: m[2], ifExists: m[3] !== void 0, ...set && { set } };
+}
+var POLICY_KINDS, API_VERSION, LAYERS, OPERATOR_NAME, ENVIRONMENTS, PROVIDERS, MASKING_METHODS, SEVERITY_LEVELS, DATA_ACTIONS;
+var init_vocabulary = __esm({
+  "src/engine/vocabulary.ts"() {
+    "use strict";
+    POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
+    API_VERSION = "edict/v1";
+    LAYERS = ["foundation", "domain", "custom"];
+    OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+    ENVIRONMENTS = [
+      "local",
+      "eks",
+      "gke",
+      "aks",
+      "ecs",
+      "lambda",
+      "cloudrun",
+      "azure-functions",
+      "kubernetes",
+      "github-actions"
+    ];
+    PROVIDERS = [
+      "env",
+      "keyring",
+      "file",
+      "aws-secrets-manager",
+      "gcp-secret-manager",
+      "azure-key-vault",
+      "kubernetes-secret",
+      "vault"
+    ];
+    MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
+    SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
+    DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
+  }
+});
+
 // src/errors.ts
 function isEdictError(e) {
   return e instanceof EdictError;
@@ -72,6 +176,793 @@ var init_errors = __esm({
         return `${where}: ${this.message}`;
       }
     };
+  }
+});
+
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+var init_record = __esm({
+  "src/engine/record.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/data/duration.ts
+function parseDurationMs(text2) {
+  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
+  if (m === null) return void 0;
+  let total = 0n;
+  for (const [i, [, unitMs]] of DURATION_UNITS.entries()) {
+    const part = m[i + 1];
+    if (part === void 0) continue;
+    const [whole, frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(unitMs);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+}
+var DURATION_UNITS, DURATION;
+var init_duration = __esm({
+  "src/engine/data/duration.ts"() {
+    "use strict";
+    DURATION_UNITS = [
+      ["w", 6048e5],
+      ["d", 864e5],
+      ["h", 36e5],
+      ["m", 6e4],
+      ["s", 1e3],
+      ["ms", 1]
+    ];
+    DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+  }
+});
+
+// src/engine/data/masking.ts
+function stricterMask(a, b) {
+  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a ?? b;
+}
+function isMaskingMethod(value) {
+  return RANK.has(value);
+}
+var MASK_STRICTNESS, FALLBACK_MASK_METHOD, RANK;
+var init_masking = __esm({
+  "src/engine/data/masking.ts"() {
+    "use strict";
+    MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
+    FALLBACK_MASK_METHOD = "redact";
+    RANK = new Map(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
+  }
+});
+
+// src/engine/data/request.ts
+function readRequest(request2, now) {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
+  if (!isRecord(request2)) return "expected an object";
+  const { dataset, fields, requester = {}, dataset_region, environment } = request2;
+  if (typeof dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(fields)) return "fields must be a list";
+  const tagged = [];
+  for (const [i, field] of fields.entries()) {
+    if (!isRecord(field) || typeof field.name !== "string") return `fields[${i}] must be an object with a string name`;
+    const { sensitivity, category, tags } = field;
+    if (!optString(sensitivity) || !optString(category)) return `fields[${i}]: sensitivity and category must be strings`;
+    if (tags !== void 0 && !(Array.isArray(tags) && tags.every((t) => typeof t === "string"))) return `fields[${i}]: tags must be a list of strings`;
+    const set = new Set(tags);
+    if (sensitivity !== void 0) set.add(sensitivity);
+    if (category !== void 0) set.add(category);
+    tagged.push({ field, tags: set });
+  }
+  if (!isRecord(requester)) return "requester must be an object";
+  const { role, clearance, region } = requester;
+  if (!optString(role) || !optString(clearance) || !optString(region)) return "requester role, clearance and region must be strings";
+  if (!optString(dataset_region) || !optString(environment)) return "dataset_region and environment must be strings";
+  return {
+    dataset,
+    fields: tagged,
+    names: new Set(tagged.map((f) => f.field.name)),
+    epochMs: now.getTime(),
+    requester_role: role,
+    requester_clearance: clearance,
+    requester_region: region,
+    dataset_region,
+    environment
+  };
+}
+function requestProblem(request2, now) {
+  const read = readRequest(request2, now);
+  return typeof read === "string" ? read : void 0;
+}
+var optString;
+var init_request = __esm({
+  "src/engine/data/request.ts"() {
+    "use strict";
+    init_record();
+    optString = (v) => v === void 0 || typeof v === "string";
+  }
+});
+
+// src/engine/data/time-window.ts
+function compileTimeWindow(time) {
+  const zone = time.timezone ?? "UTC";
+  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds = [];
+  for (const key of ["after", "before"]) {
+    const text2 = time[key];
+    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
+    if (text2 !== void 0 && m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds.push(m === null ? void 0 : Number(m[1]) * 60 + Number(m[2]));
+  }
+  const [a, b] = bounds;
+  const wraps = a !== void 0 && b !== void 0 && a > b;
+  return {
+    zone,
+    contains: (m) => {
+      const afterStart = a === void 0 || m >= a;
+      const beforeEnd = b === void 0 || m < b;
+      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
+    }
+  };
+}
+function isTimeZone(zone) {
+  try {
+    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    return false;
+  }
+}
+function wallClock(zone) {
+  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
+  let lastEpochMinute = Number.NaN;
+  let lastMinute = 0;
+  return (epochMs) => {
+    const epochMinute = Math.floor(epochMs / 6e4);
+    if (epochMinute === lastEpochMinute) return lastMinute;
+    let hour = 0;
+    let minute = 0;
+    for (const part of format.formatToParts(epochMs)) {
+      if (part.type === "hour") hour = Number(part.value) % 24;
+      else if (part.type === "minute") minute = Number(part.value);
+    }
+    lastEpochMinute = epochMinute;
+    lastMinute = hour * 60 + minute;
+    return lastMinute;
+  };
+}
+var TIME_OF_DAY;
+var init_time_window = __esm({
+  "src/engine/data/time-window.ts"() {
+    "use strict";
+    TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+  }
+});
+
+// src/engine/data/compiled.ts
+function compileData(data) {
+  const clocks = /* @__PURE__ */ new Map();
+  const exact = /* @__PURE__ */ new Map();
+  const wild = [];
+  data.rules.forEach((rule, index) => {
+    const compiled2 = compileRule(rule, index, clocks);
+    const literal = compiled2.literal;
+    const list2 = literal === void 0 ? wild : exact.get(literal) ?? [];
+    list2.push(compiled2);
+    if (literal !== void 0) exact.set(literal, list2);
+  });
+  const defaultDecision = Object.freeze({
+    // "allow" or "deny": the payload check and the merge guarantee it
+    action: data.default_action,
+    policy: null,
+    reason: "no rule matched",
+    matched: Object.freeze([])
+  });
+  const decideData = (request2, now = /* @__PURE__ */ new Date()) => {
+    const facts = readRequest(request2, now);
+    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
+    const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
+    const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b) => a.index - b.index);
+    let winner = matched[0];
+    if (winner === void 0) return defaultDecision;
+    for (const rule of matched) {
+      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
+    }
+    const action = winner.action;
+    const decision = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id), ...winner.extras };
+    if (action === "mask") {
+      const masks = /* @__PURE__ */ new Map();
+      for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
+      decision.masks = Object.fromEntries(masks);
+    }
+    return decision;
+  };
+  return { decideData };
+}
+function compileRule(rule, index, clocks) {
+  const fail2 = (problem) => {
+    throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
+  };
+  const spec = rule.spec;
+  const action = actionOf(spec, fail2);
+  const tests = [];
+  const dataset = spec.match?.dataset;
+  if (dataset !== void 0) {
+    const test = compileWildcard(dataset);
+    tests.push((f) => test(f.dataset));
+  }
+  const criteria = spec.match?.fields;
+  const sensitivity = toSet(criteria?.sensitivity);
+  const category = toSet(criteria?.category);
+  const contains = criteria?.contains;
+  const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
+  const attributes = ({ field, tags }) => (sensitivity === void 0 || field.sensitivity !== void 0 && sensitivity.has(field.sensitivity)) && (category === void 0 || field.category !== void 0 && category.has(field.category)) && (contains === void 0 || contains.every((t) => tags.has(t)));
+  if (hasAttributes) tests.push((f) => f.fields.some(attributes));
+  const any = criteria?.any;
+  if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
+  const all = criteria?.all;
+  if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
+  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
+  const context = spec.context;
+  for (const key of CONTEXT_KEYS) {
+    const matcher = context?.[key];
+    if (matcher === void 0) continue;
+    const test = compileContextMatcher(matcher, (p) => fail2(`context.${key}: ${p}`));
+    tests.push((f) => test(f[key]));
+  }
+  if (context?.time !== void 0) {
+    const window = compileTimeWindow(context.time);
+    if (typeof window === "string") return fail2(`context.time: ${window}`);
+    const clock = clocks.get(window.zone) ?? wallClock(window.zone);
+    clocks.set(window.zone, clock);
+    tests.push((f) => window.contains(clock(f.epochMs)));
+  }
+  const { reason, ttl, approver_role } = spec.action;
+  const extras = {};
+  if (ttl !== void 0) {
+    const ms = parseDurationMs(ttl);
+    if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
+    extras.ttl_seconds = Math.floor(ms / 1e3);
+  }
+  if (approver_role !== void 0) extras.approver_role = approver_role;
+  const methods = spec.masking?.rules ?? {};
+  for (const [field, method] of Object.entries(methods)) {
+    if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
+  }
+  const defaultMethod = spec.masking?.default_method;
+  if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
+    fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
+  }
+  return {
+    index,
+    literal: dataset === void 0 || hasWildcard(dataset) ? void 0 : dataset,
+    id: rule.id,
+    precedence: rule.precedence,
+    action,
+    reason: reason ?? `matched rule ${rule.id}`,
+    extras,
+    matches: (f) => tests.every((t) => t(f)),
+    masks: (f, into) => {
+      for (const field of f.fields) {
+        const name = field.field.name;
+        if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
+        const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
+        into.set(name, stricterMask(into.get(name), method));
+      }
+    }
+  };
+}
+function actionOf(spec, fail2) {
+  const set = ACTIONS.filter((a) => spec.action?.[a] === true);
+  if (set.length !== 1) {
+    return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
+  }
+  return set[0];
+}
+function toSet(value) {
+  return value === void 0 ? void 0 : new Set(typeof value === "string" ? [value] : value);
+}
+function compileContextMatcher(matcher, fail2) {
+  if (typeof matcher === "string") return (v) => v === matcher;
+  const not = isRecord(matcher) && "not" in matcher;
+  if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+  const set = toSet(not ? matcher.not : matcher) ?? /* @__PURE__ */ new Set();
+  return (v) => v !== void 0 && set.has(v) !== not;
+}
+var ACTION_STRENGTH, ACTIONS, CONTEXT_KEYS;
+var init_compiled = __esm({
+  "src/engine/data/compiled.ts"() {
+    "use strict";
+    init_errors();
+    init_wildcard();
+    init_record();
+    init_duration();
+    init_masking();
+    init_request();
+    init_time_window();
+    ACTION_STRENGTH = Object.freeze({
+      deny: 3,
+      require_approval: 2,
+      mask: 1,
+      allow: 0
+    });
+    ACTIONS = Object.keys(ACTION_STRENGTH);
+    CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
+  }
+});
+
+// src/engine/kinds/data.ts
+var data_exports = {};
+__export(data_exports, {
+  compileKind: () => compileKind
+});
+var compileKind;
+var init_data = __esm({
+  "src/engine/kinds/data.ts"() {
+    "use strict";
+    init_compiled();
+    compileKind = (target) => ({ decideData: compileData(target.data).decideData });
+  }
+});
+
+// src/engine/posture/evaluate.ts
+function isEnvironment(value) {
+  return ENVIRONMENTS.includes(value);
+}
+function evaluatePosture(posture, facts) {
+  const f = facts ?? {};
+  const checks = [];
+  const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  const score = Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+  const check = (id, passed, required, detail) => {
+    checks.push({ id, passed, required, detail });
+  };
+  const setting = (id) => {
+    const [section, key] = id.split(".");
+    return posture[section]?.[key];
+  };
+  const flag = (id, fact, what) => {
+    const required = setting(id) === true;
+    const value = f[fact];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  const allowed = (id, value, noun) => {
+    const lists = setting(id);
+    if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
+    const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
+    if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
+    const refusing = all.findIndex((list2) => !list2.some((entry) => compileWildcard(entry)(value)));
+    const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
+    check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
+  };
+  if (environment === void 0) {
+    const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
+    check("environment", false, true, detail);
+  } else {
+    if (environment === "local") {
+      const min = setting("local.min_security_score");
+      const minimum = typeof min === "number" ? min : 0;
+      flag("local.require_encryption", "encryption", "disk encryption");
+      check(
+        "local.min_security_score",
+        score !== void 0 && score >= minimum,
+        minimum > 0,
+        `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
+      );
+      flag("local.require_tpm", "tpm", "TPM");
+      flag("local.require_secure_boot", "secureBoot", "Secure Boot");
+    }
+    if (CLOUD.has(environment)) {
+      flag("cloud.require_iam", "iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workloadIdentity", "workload identity");
+      allowed("cloud.allowed_accounts", f.account, "account");
+      allowed("cloud.allowed_regions", f.region, "region");
+    }
+    if (environment === "github-actions") flag("cloud.require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (KUBERNETES.has(environment)) {
+      const id = "kubernetes.denied_namespaces";
+      const denied = setting(id) ?? [];
+      const ns = typeof f.namespace === "string" ? f.namespace : void 0;
+      const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
+      if (denied.length === 0) check(id, true, false, "no namespace is denied");
+      else if (ns === void 0) check(id, false, true, "namespace unknown");
+      else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
+      allowed("kubernetes.allowed_namespaces", ns, "namespace");
+      flag("kubernetes.require_service_account", "serviceAccount", "service account token");
+      flag("kubernetes.require_non_root", "nonRoot", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+    }
+  }
+  const failed = checks.filter((c) => c.required && !c.passed);
+  const insecure = posture.allow_insecure === true;
+  const why = posture.insecure_reason ? `: ${posture.insecure_reason}` : "";
+  return {
+    allowed: failed.length === 0 || insecure,
+    environment: environment ?? "unknown",
+    checks,
+    score: score === void 0 ? 0 : Math.min(100, Math.max(0, score)),
+    warnings: insecure ? failed.map((c) => `posture check ${c.id} failed (${c.detail}); allowed because allow_insecure is set${why}`) : [],
+    provider: providerFor(posture, environment),
+    failed: failed.map((c) => c.id)
+  };
+}
+function providerFor(posture, environment) {
+  const map2 = posture.provider_map;
+  const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
+  return mapped ?? posture.fallback_provider ?? "env";
+}
+var CLOUD, KUBERNETES, AWS;
+var init_evaluate = __esm({
+  "src/engine/posture/evaluate.ts"() {
+    "use strict";
+    init_wildcard();
+    init_vocabulary();
+    CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
+    KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
+    AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
+  }
+});
+
+// src/engine/kinds/posture.ts
+var posture_exports = {};
+__export(posture_exports, {
+  compileKind: () => compileKind2
+});
+var compileKind2;
+var init_posture = __esm({
+  "src/engine/kinds/posture.ts"() {
+    "use strict";
+    init_evaluate();
+    compileKind2 = ({ posture }) => ({ posture: (facts) => evaluatePosture(posture, facts) });
+  }
+});
+
+// src/engine/scan/inline-flags.ts
+function toFlags(letters) {
+  return [...new Set(letters)].sort().join("");
+}
+function splitInlineFlags(pattern) {
+  const groups = INLINE_FLAGS.exec(pattern)[0];
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
+}
+function toJsRegExp(pattern, extraFlags = "") {
+  const { source, flags } = splitInlineFlags(pattern);
+  return new RegExp(source, toFlags(flags + extraFlags));
+}
+var INLINE_FLAGS;
+var init_inline_flags = __esm({
+  "src/engine/scan/inline-flags.ts"() {
+    "use strict";
+    INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+  }
+});
+
+// src/engine/scan/scanner.ts
+function selectPacks(compliance) {
+  const packs = compliance?.packs ?? [];
+  const policies = compliance?.policies;
+  if (policies === void 0) return [...packs];
+  const enabled = /* @__PURE__ */ new Set();
+  for (const p of policies) if (p.enabled !== false) for (const id of p.pack_ids ?? []) enabled.add(id);
+  return packs.filter((p) => enabled.has(p.id));
+}
+function compileScanner(runtime) {
+  const byLocation = { input: [], output: [] };
+  for (const pack of selectPacks(runtime.compliance)) {
+    for (const rule of pack.rules ?? []) {
+      if (rule.type !== "regex" || rule.location !== "input" && rule.location !== "output") continue;
+      for (const pattern of rule.patterns ?? []) {
+        try {
+          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
+        } catch {
+        }
+      }
+    }
+  }
+  return {
+    scan(text2, location) {
+      if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
+      if (location !== "input" && location !== "output") {
+        throw new TypeError(`scan: unknown location ${JSON.stringify(location)}: expected "input" or "output"`);
+      }
+      const findings = [];
+      for (const p of byLocation[location]) collect(p, text2, findings);
+      return findings;
+    }
+  };
+}
+function collect(p, text2, out) {
+  let n = 0;
+  for (const m of text2.matchAll(p.regex)) {
+    const matched = m[0];
+    out.push({ pack: p.pack, rule: p.rule, pattern: p.pattern, index: m.index, match: preview(matched), length: matched.length });
+    if (++n === MAX_FINDINGS_PER_PATTERN) break;
+  }
+}
+function preview(s) {
+  const end = MATCH_PREVIEW_LENGTH;
+  const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
+  return s.slice(0, high ? end - 1 : end);
+}
+var MAX_FINDINGS_PER_PATTERN, MATCH_PREVIEW_LENGTH;
+var init_scanner = __esm({
+  "src/engine/scan/scanner.ts"() {
+    "use strict";
+    init_inline_flags();
+    MAX_FINDINGS_PER_PATTERN = 100;
+    MATCH_PREVIEW_LENGTH = 80;
+  }
+});
+
+// src/engine/runtime/boundary.ts
+function toAllOf(value) {
+  if (value.every((v) => typeof v === "string")) return [value];
+  return value.map((v) => typeof v === "string" ? [v] : v);
+}
+function compileAllOf(value, compile2) {
+  return value === void 0 ? void 0 : toAllOf(value).map((list2) => {
+    const entries = list2.map((entry) => compile2(entry));
+    return (v) => entries.some((t) => t(v));
+  });
+}
+function toHost(value) {
+  if (typeof value !== "string") return void 0;
+  let host = value.trim();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return void 0;
+    }
+  } else if (host.startsWith("[") || host.split(":").length === 2) {
+    const m = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
+    if (!m) return void 0;
+    host = m[1];
+  }
+  host = host.toLowerCase().replace(/\.$/, "");
+  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
+  return host;
+}
+function compileHostPattern(pattern) {
+  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
+}
+function normalizePath(value) {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
+  const absolute = value.startsWith("/");
+  const out = [];
+  for (const seg of value.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join("/");
+  return absolute ? `/${joined}` : joined === "" ? "." : joined;
+}
+function compilePathPattern(pattern) {
+  const glob = normalizePath(pattern) ?? "";
+  if (glob === "") return NEVER;
+  if (glob === "/") return (path) => path.startsWith("/");
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w) => w === "?" ? "[^/]" : w === "*" ? "[^/]*" : ".*");
+  const regex = new RegExp(`^${re}(?:/.*)?$`, "s");
+  return (path) => regex.test(path);
+}
+var NEVER;
+var init_boundary = __esm({
+  "src/engine/runtime/boundary.ts"() {
+    "use strict";
+    init_wildcard();
+    NEVER = () => false;
+  }
+});
+
+// src/engine/runtime/tool-uri.ts
+function split(text2) {
+  const m = URI.exec(text2);
+  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
+}
+function parseToolUri(uri) {
+  if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
+  return split(uri);
+}
+function compileToolPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (STARS.test(entry)) return ANY;
+  const parts = split(entry);
+  if (parts === void 0) return void 0;
+  const server = compileWildcard(parts.server);
+  const tool = compileWildcard(parts.tool);
+  const pattern = parts.version ?? "*";
+  const anyVersion = STARS.test(pattern);
+  const version = compileWildcard(pattern);
+  return (t) => server(t.server) && tool(t.tool) && (t.version === void 0 ? anyVersion : version(t.version));
+}
+var URI, ANY, STARS;
+var init_tool_uri = __esm({
+  "src/engine/runtime/tool-uri.ts"() {
+    "use strict";
+    init_wildcard();
+    URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+    ANY = () => true;
+    STARS = /^\*+$/;
+  }
+});
+
+// src/engine/runtime/compiled.ts
+function compileRuntime(runtime) {
+  const { enforcement, security, tools } = runtime;
+  const denyOn = new Set(enforcement?.deny_on ?? []);
+  const escalateOn = new Set(enforcement?.escalate_on ?? []);
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
+  const denyUnpinned = tools?.deny_if_unpinned_version === true;
+  const versions = compileAllowVersions(security?.allow_versions);
+  const signing = runtime.signing?.enabled === true;
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
+  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
+  const fs = compileAllOf(security?.fs_allowlist, compilePathPattern);
+  const maxPayload = security?.limits?.max_payload_kb;
+  const maxDuration = security?.limits?.max_duration_ms;
+  const guard = runtime.agent_guard;
+  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
+  const checkTool = (uri, facts) => {
+    const f = facts ?? EMPTY_FACTS;
+    const violations = [];
+    const escalate = [];
+    let blocked = false;
+    const report2 = (code, message, blocking = denyOn.has(code)) => {
+      if (blocking) blocked = true;
+      if (escalateOn.has(code) && !escalate.includes(code)) escalate.push(code);
+      violations.push({ code, message, blocking });
+    };
+    const tool = parseToolUri(uri);
+    if (tool === void 0) {
+      report2("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
+    } else {
+      const name = `mcp${uri.slice(3)}`;
+      const lists = allowlist ?? [];
+      const i = lists.findIndex((allows) => !allows(tool));
+      if (i >= 0) {
+        const which = lists.length > 1 ? ` (allowlist ${i + 1} of ${lists.length})` : "";
+        report2("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
+      }
+      const applicable = versions.filter((r) => r.serverTest(tool.server));
+      const version = tool.version;
+      if (version === void 0) {
+        if (denyUnpinned) report2("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
+        else if (applicable.length > 0) {
+          report2("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
+        }
+      } else {
+        const refused = applicable.find((r) => !r.allows(version));
+        if (refused !== void 0) {
+          report2(
+            "tool_not_in_allowlist",
+            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+          );
+        }
+      }
+    }
+    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed");
+    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
+      report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
+    }
+    checkList(f.egressHost, toHost, egress, "host", "egress", report2);
+    checkList(f.fsPath, normalizePath, fs, "path", "fs", report2);
+    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
+    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
+    for (const [key, code, message] of FLAGS) if (f[key] === true) report2(code, message);
+    for (const [key, prefix, noun] of SCANS) {
+      const status = f[key];
+      if (status === void 0 || status === "passed") continue;
+      if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
+      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
+    }
+    const guardWhy = checkGuard?.(f.agentGuardFindings);
+    if (guardWhy !== void 0) report2("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
+    const verdict = f.contextual;
+    if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
+    if (violations.length === 0) return CLEAN;
+    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
+  };
+  return { checkTool };
+}
+function describe(value) {
+  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
+  return JSON.stringify(value.slice(0, 200));
+}
+function compileAllowVersions(map2) {
+  if (map2 === void 0) return [];
+  return Object.keys(map2).map((server) => {
+    const versions = map2[server] ?? [];
+    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
+    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t) => t(v)) };
+  });
+}
+function checkList(raw, normalize, lists, noun, list2, report2) {
+  const code = `${list2}_violation`;
+  if (raw === void 0 || lists === void 0) return;
+  for (const value of Array.isArray(raw) ? raw : [raw]) {
+    const normal = normalize(value);
+    if (normal === void 0) report2(code, `${noun} ${describe(value)} cannot be read`);
+    else if (!lists.every((allows) => allows(normal))) report2(code, `${noun} ${JSON.stringify(normal)} is not in the ${list2} allowlist`);
+  }
+}
+function checkLimit(value, max, code, noun, unit, report2) {
+  if (value === void 0 || typeof max !== "number") return;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    report2(code, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
+  } else if (value > max) {
+    report2(code, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
+  }
+}
+function agentGuardCheck(severity, count) {
+  const minRank = severity === void 0 ? void 0 : rankOf(severity);
+  return (findings) => {
+    if (findings === void 0) return;
+    const { count: found, severity: level } = findings ?? {};
+    const n = Number.isFinite(found) && found >= 0 ? found : 1;
+    if (n < 1) return;
+    if (minRank !== void 0 && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
+    if (count !== void 0 && n >= count) return `${n} findings reach ${count}`;
+    if (minRank === void 0 && count === void 0) return `${n} finding(s)`;
+  };
+}
+var SEVERITY_RANK, CLEAN, EMPTY_FACTS, FLAGS, SCANS, rankOf;
+var init_compiled2 = __esm({
+  "src/engine/runtime/compiled.ts"() {
+    "use strict";
+    init_wildcard();
+    init_boundary();
+    init_tool_uri();
+    SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+    CLEAN = Object.freeze({
+      allowed: true,
+      violations: Object.freeze([]),
+      enforced: "observe",
+      escalate: Object.freeze([])
+    });
+    EMPTY_FACTS = Object.freeze({});
+    FLAGS = [
+      ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
+      ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
+      ["serverCodeChanged", "server_code_changed", "the server's code changed"],
+      ["codeChanged", "tool_code_changed", "the tool's code changed"],
+      ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
+      ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
+    ];
+    SCANS = [
+      ["skillScan", "skill_scan", "skill scan"],
+      ["sast", "sast", "static analysis (SAST)"],
+      ["dast", "dast", "dynamic analysis (DAST)"]
+    ];
+    rankOf = (severity) => Object.hasOwn(SEVERITY_RANK, severity) ? SEVERITY_RANK[severity] : SEVERITY_RANK.critical;
+  }
+});
+
+// src/engine/kinds/runtime.ts
+var runtime_exports = {};
+__export(runtime_exports, {
+  compileKind: () => compileKind3
+});
+var compileKind3;
+var init_runtime = __esm({
+  "src/engine/kinds/runtime.ts"() {
+    "use strict";
+    init_scanner();
+    init_compiled2();
+    compileKind3 = (target) => ({
+      // both hand out closures that do not use `this`
+      checkTool: compileRuntime(target.runtime).checkTool,
+      scan: compileScanner(target.runtime).scan
+    });
   }
 });
 
@@ -17047,59 +17938,8 @@ var init_file_cache = __esm({
   }
 });
 
-// src/engine/match/wildcard.ts
-var STAR = 42;
-var QUESTION = 63;
-function hasWildcard(pattern) {
-  return /[*?]/.test(pattern);
-}
-function compileWildcard(pattern, { ignoreCase } = {}) {
-  if (ignoreCase) {
-    const test = compileWildcard(pattern.toLowerCase());
-    return (value) => test(value.toLowerCase());
-  }
-  if (!hasWildcard(pattern)) return (value) => value === pattern;
-  const star = pattern.indexOf("*");
-  const head = pattern.slice(0, star);
-  const tail = pattern.slice(star + 1);
-  if (star >= 0 && !hasWildcard(head + tail)) {
-    const min = head.length + tail.length;
-    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
-  }
-  return (value) => globMatch(pattern, value);
-}
-function matchWildcard(pattern, value, ignoreCase = false) {
-  return compileWildcard(pattern, { ignoreCase })(value);
-}
-function widthAt(value, i) {
-  return (value.charCodeAt(i) & 64512) === 55296 && (value.charCodeAt(i + 1) & 64512) === 56320 ? 2 : 1;
-}
-function globMatch(pattern, value) {
-  let p = 0;
-  let v = 0;
-  let afterStar = -1;
-  let starEnd = 0;
-  while (v < value.length) {
-    const c = pattern.charCodeAt(p);
-    if (c === STAR) {
-      afterStar = ++p;
-      starEnd = v;
-    } else if (c === QUESTION) {
-      p++;
-      v += widthAt(value, v);
-    } else if (c === value.charCodeAt(v)) {
-      p++;
-      v++;
-    } else if (afterStar < 0) {
-      return false;
-    } else {
-      p = afterStar;
-      v = starEnd += widthAt(value, starEnd);
-    }
-  }
-  while (pattern.charCodeAt(p) === STAR) p++;
-  return p === pattern.length;
-}
+// src/engine/access/compiled.ts
+init_wildcard();
 
 // src/engine/match/cidr.ts
 var MAPPED_PREFIX = 65535;
@@ -17179,43 +18019,13 @@ function cidrContains(range, ip) {
   return true;
 }
 
-// src/engine/vocabulary.ts
-var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
-var API_VERSION = "edict/v1";
-var LAYERS = ["foundation", "domain", "custom"];
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
-function parseConditionOperator(name) {
-  if (name === "Null") return { base: name, ifExists: false };
-  const m = OPERATOR_NAME.exec(name);
-  if (m === null) return void 0;
-  const set = m[1];
-  return { base: m[2], ifExists: m[3] !== void 0, ...set && { set } };
-}
-var ENVIRONMENTS = [
-  "local",
-  "eks",
-  "gke",
-  "aks",
-  "ecs",
-  "lambda",
-  "cloudrun",
-  "azure-functions",
-  "kubernetes",
-  "github-actions"
-];
-var PROVIDERS = [
-  "env",
-  "keyring",
-  "file",
-  "aws-secrets-manager",
-  "gcp-secret-manager",
-  "azure-key-vault",
-  "kubernetes-secret",
-  "vault"
-];
-var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
-var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
-var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
+// src/engine/access/compiled-condition.ts
+init_wildcard();
+init_vocabulary();
+
+// src/engine/access/conditions.ts
+init_wildcard();
+init_vocabulary();
 
 // src/engine/access/values.ts
 var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -17459,6 +18269,7 @@ function comparator(op) {
 }
 
 // src/engine/access/statement.ts
+init_wildcard();
 function compileStatement(s, index, compileBlock) {
   const { policy, file } = s.source;
   return {
@@ -17705,675 +18516,35 @@ function serviceKeys(patterns = ["*"]) {
   return keys;
 }
 
-// src/engine/data/compiled.ts
-init_errors();
-
-// src/engine/record.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/engine/data/duration.ts
-var DURATION_UNITS = [
-  ["w", 6048e5],
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
-function parseDurationMs(text2) {
-  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
-  if (m === null) return void 0;
-  let total = 0n;
-  for (const [i, [, unitMs]] of DURATION_UNITS.entries()) {
-    const part = m[i + 1];
-    if (part === void 0) continue;
-    const [whole, frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(unitMs);
-    const denominator = 10n ** BigInt(frac.length);
-    if (scaled % denominator !== 0n) return void 0;
-    total += scaled / denominator;
-  }
-  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
-}
-
-// src/engine/data/masking.ts
-var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
-var FALLBACK_MASK_METHOD = "redact";
-var RANK = new Map(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
-function stricterMask(a, b) {
-  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a ?? b;
-}
-function isMaskingMethod(value) {
-  return RANK.has(value);
-}
-
-// src/engine/data/request.ts
-var optString = (v) => v === void 0 || typeof v === "string";
-function readRequest(request2, now) {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isRecord(request2)) return "expected an object";
-  const { dataset, fields, requester = {}, dataset_region, environment } = request2;
-  if (typeof dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(fields)) return "fields must be a list";
-  const tagged = [];
-  for (const [i, field] of fields.entries()) {
-    if (!isRecord(field) || typeof field.name !== "string") return `fields[${i}] must be an object with a string name`;
-    const { sensitivity, category, tags } = field;
-    if (!optString(sensitivity) || !optString(category)) return `fields[${i}]: sensitivity and category must be strings`;
-    if (tags !== void 0 && !(Array.isArray(tags) && tags.every((t) => typeof t === "string"))) return `fields[${i}]: tags must be a list of strings`;
-    const set = new Set(tags);
-    if (sensitivity !== void 0) set.add(sensitivity);
-    if (category !== void 0) set.add(category);
-    tagged.push({ field, tags: set });
-  }
-  if (!isRecord(requester)) return "requester must be an object";
-  const { role, clearance, region } = requester;
-  if (!optString(role) || !optString(clearance) || !optString(region)) return "requester role, clearance and region must be strings";
-  if (!optString(dataset_region) || !optString(environment)) return "dataset_region and environment must be strings";
-  return {
-    dataset,
-    fields: tagged,
-    names: new Set(tagged.map((f) => f.field.name)),
-    epochMs: now.getTime(),
-    requester_role: role,
-    requester_clearance: clearance,
-    requester_region: region,
-    dataset_region,
-    environment
-  };
-}
-function requestProblem(request2, now) {
-  const read = readRequest(request2, now);
-  return typeof read === "string" ? read : void 0;
-}
-
-// src/engine/data/time-window.ts
-var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
-function compileTimeWindow(time) {
-  const zone = time.timezone ?? "UTC";
-  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
-  const bounds = [];
-  for (const key of ["after", "before"]) {
-    const text2 = time[key];
-    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (text2 !== void 0 && m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds.push(m === null ? void 0 : Number(m[1]) * 60 + Number(m[2]));
-  }
-  const [a, b] = bounds;
-  const wraps = a !== void 0 && b !== void 0 && a > b;
-  return {
-    zone,
-    contains: (m) => {
-      const afterStart = a === void 0 || m >= a;
-      const beforeEnd = b === void 0 || m < b;
-      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
-    }
-  };
-}
-function isTimeZone(zone) {
-  try {
-    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(void 0, { timeZone: zone });
-  } catch {
-    return false;
-  }
-}
-function wallClock(zone) {
-  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
-  let lastEpochMinute = Number.NaN;
-  let lastMinute = 0;
-  return (epochMs) => {
-    const epochMinute = Math.floor(epochMs / 6e4);
-    if (epochMinute === lastEpochMinute) return lastMinute;
-    let hour = 0;
-    let minute = 0;
-    for (const part of format.formatToParts(epochMs)) {
-      if (part.type === "hour") hour = Number(part.value) % 24;
-      else if (part.type === "minute") minute = Number(part.value);
-    }
-    lastEpochMinute = epochMinute;
-    lastMinute = hour * 60 + minute;
-    return lastMinute;
-  };
-}
-
-// src/engine/data/compiled.ts
-var ACTION_STRENGTH = Object.freeze({
-  deny: 3,
-  require_approval: 2,
-  mask: 1,
-  allow: 0
-});
-var ACTIONS = Object.keys(ACTION_STRENGTH);
-var CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
-function compileData(data) {
-  const clocks = /* @__PURE__ */ new Map();
-  const exact = /* @__PURE__ */ new Map();
-  const wild = [];
-  data.rules.forEach((rule, index) => {
-    const compiled2 = compileRule(rule, index, clocks);
-    const literal = compiled2.literal;
-    const list2 = literal === void 0 ? wild : exact.get(literal) ?? [];
-    list2.push(compiled2);
-    if (literal !== void 0) exact.set(literal, list2);
-  });
-  const defaultDecision = Object.freeze({
-    // "allow" or "deny": the payload check and the merge guarantee it
-    action: data.default_action,
-    policy: null,
-    reason: "no rule matched",
-    matched: Object.freeze([])
-  });
-  const decideData = (request2, now = /* @__PURE__ */ new Date()) => {
-    const facts = readRequest(request2, now);
-    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
-    const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
-    const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b) => a.index - b.index);
-    let winner = matched[0];
-    if (winner === void 0) return defaultDecision;
-    for (const rule of matched) {
-      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
-      if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
-    }
-    const action = winner.action;
-    const decision = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id), ...winner.extras };
-    if (action === "mask") {
-      const masks = /* @__PURE__ */ new Map();
-      for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
-      decision.masks = Object.fromEntries(masks);
-    }
-    return decision;
-  };
-  return { decideData };
-}
-function compileRule(rule, index, clocks) {
-  const fail2 = (problem) => {
-    throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
-  };
-  const spec = rule.spec;
-  const action = actionOf(spec, fail2);
-  const tests = [];
-  const dataset = spec.match?.dataset;
-  if (dataset !== void 0) {
-    const test = compileWildcard(dataset);
-    tests.push((f) => test(f.dataset));
-  }
-  const criteria = spec.match?.fields;
-  const sensitivity = toSet(criteria?.sensitivity);
-  const category = toSet(criteria?.category);
-  const contains = criteria?.contains;
-  const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
-  const attributes = ({ field, tags }) => (sensitivity === void 0 || field.sensitivity !== void 0 && sensitivity.has(field.sensitivity)) && (category === void 0 || field.category !== void 0 && category.has(field.category)) && (contains === void 0 || contains.every((t) => tags.has(t)));
-  if (hasAttributes) tests.push((f) => f.fields.some(attributes));
-  const any = criteria?.any;
-  if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
-  const all = criteria?.all;
-  if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
-  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
-  const context = spec.context;
-  for (const key of CONTEXT_KEYS) {
-    const matcher = context?.[key];
-    if (matcher === void 0) continue;
-    const test = compileContextMatcher(matcher, (p) => fail2(`context.${key}: ${p}`));
-    tests.push((f) => test(f[key]));
-  }
-  if (context?.time !== void 0) {
-    const window = compileTimeWindow(context.time);
-    if (typeof window === "string") return fail2(`context.time: ${window}`);
-    const clock = clocks.get(window.zone) ?? wallClock(window.zone);
-    clocks.set(window.zone, clock);
-    tests.push((f) => window.contains(clock(f.epochMs)));
-  }
-  const { reason, ttl, approver_role } = spec.action;
-  const extras = {};
-  if (ttl !== void 0) {
-    const ms = parseDurationMs(ttl);
-    if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
-    extras.ttl_seconds = Math.floor(ms / 1e3);
-  }
-  if (approver_role !== void 0) extras.approver_role = approver_role;
-  const methods = spec.masking?.rules ?? {};
-  for (const [field, method] of Object.entries(methods)) {
-    if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
-  }
-  const defaultMethod = spec.masking?.default_method;
-  if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
-    fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
-  }
-  return {
-    index,
-    literal: dataset === void 0 || hasWildcard(dataset) ? void 0 : dataset,
-    id: rule.id,
-    precedence: rule.precedence,
-    action,
-    reason: reason ?? `matched rule ${rule.id}`,
-    extras,
-    matches: (f) => tests.every((t) => t(f)),
-    masks: (f, into) => {
-      for (const field of f.fields) {
-        const name = field.field.name;
-        if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
-        const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-        into.set(name, stricterMask(into.get(name), method));
-      }
-    }
-  };
-}
-function actionOf(spec, fail2) {
-  const set = ACTIONS.filter((a) => spec.action?.[a] === true);
-  if (set.length !== 1) {
-    return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
-  }
-  return set[0];
-}
-function toSet(value) {
-  return value === void 0 ? void 0 : new Set(typeof value === "string" ? [value] : value);
-}
-function compileContextMatcher(matcher, fail2) {
-  if (typeof matcher === "string") return (v) => v === matcher;
-  const not = isRecord(matcher) && "not" in matcher;
-  if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
-  const set = toSet(not ? matcher.not : matcher) ?? /* @__PURE__ */ new Set();
-  return (v) => v !== void 0 && set.has(v) !== not;
-}
-
-// src/engine/posture/evaluate.ts
-var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
-var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
-var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
-function isEnvironment(value) {
-  return ENVIRONMENTS.includes(value);
-}
-function evaluatePosture(posture, facts) {
-  const f = facts ?? {};
-  const checks = [];
-  const environment = isEnvironment(f.environment) ? f.environment : void 0;
-  const score = Number.isFinite(f.securityScore) ? f.securityScore : void 0;
-  const check = (id, passed, required, detail) => {
-    checks.push({ id, passed, required, detail });
-  };
-  const setting = (id) => {
-    const [section, key] = id.split(".");
-    return posture[section]?.[key];
-  };
-  const flag = (id, fact, what) => {
-    const required = setting(id) === true;
-    const value = f[fact];
-    const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
-  };
-  const allowed = (id, value, noun) => {
-    const lists = setting(id);
-    if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
-    const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
-    if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
-    const refusing = all.findIndex((list2) => !list2.some((entry) => compileWildcard(entry)(value)));
-    const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
-    check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
-  };
-  if (environment === void 0) {
-    const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
-    check("environment", false, true, detail);
-  } else {
-    if (environment === "local") {
-      const min = setting("local.min_security_score");
-      const minimum = typeof min === "number" ? min : 0;
-      flag("local.require_encryption", "encryption", "disk encryption");
-      check(
-        "local.min_security_score",
-        score !== void 0 && score >= minimum,
-        minimum > 0,
-        `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
-      );
-      flag("local.require_tpm", "tpm", "TPM");
-      flag("local.require_secure_boot", "secureBoot", "Secure Boot");
-    }
-    if (CLOUD.has(environment)) {
-      flag("cloud.require_iam", "iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud.require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud.require_workload_identity", "workloadIdentity", "workload identity");
-      allowed("cloud.allowed_accounts", f.account, "account");
-      allowed("cloud.allowed_regions", f.region, "region");
-    }
-    if (environment === "github-actions") flag("cloud.require_iam", "iam", "platform identity (IAM/OIDC) credentials");
-    if (KUBERNETES.has(environment)) {
-      const id = "kubernetes.denied_namespaces";
-      const denied = setting(id) ?? [];
-      const ns = typeof f.namespace === "string" ? f.namespace : void 0;
-      const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
-      if (denied.length === 0) check(id, true, false, "no namespace is denied");
-      else if (ns === void 0) check(id, false, true, "namespace unknown");
-      else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
-      allowed("kubernetes.allowed_namespaces", ns, "namespace");
-      flag("kubernetes.require_service_account", "serviceAccount", "service account token");
-      flag("kubernetes.require_non_root", "nonRoot", "running as non-root");
-      flag("kubernetes.require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
-    }
-  }
-  const failed = checks.filter((c) => c.required && !c.passed);
-  const insecure = posture.allow_insecure === true;
-  const why = posture.insecure_reason ? `: ${posture.insecure_reason}` : "";
-  return {
-    allowed: failed.length === 0 || insecure,
-    environment: environment ?? "unknown",
-    checks,
-    score: score === void 0 ? 0 : Math.min(100, Math.max(0, score)),
-    warnings: insecure ? failed.map((c) => `posture check ${c.id} failed (${c.detail}); allowed because allow_insecure is set${why}`) : [],
-    provider: providerFor(posture, environment),
-    failed: failed.map((c) => c.id)
-  };
-}
-function providerFor(posture, environment) {
-  const map2 = posture.provider_map;
-  const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
-  return mapped ?? posture.fallback_provider ?? "env";
-}
-
-// src/engine/runtime/boundary.ts
-var NEVER = () => false;
-function toAllOf(value) {
-  if (value.every((v) => typeof v === "string")) return [value];
-  return value.map((v) => typeof v === "string" ? [v] : v);
-}
-function compileAllOf(value, compile2) {
-  return value === void 0 ? void 0 : toAllOf(value).map((list2) => {
-    const entries = list2.map((entry) => compile2(entry));
-    return (v) => entries.some((t) => t(v));
-  });
-}
-function toHost(value) {
-  if (typeof value !== "string") return void 0;
-  let host = value.trim();
-  if (host.includes("://")) {
-    try {
-      host = new URL(host).hostname;
-    } catch {
-      return void 0;
-    }
-  } else if (host.startsWith("[") || host.split(":").length === 2) {
-    const m = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
-    if (!m) return void 0;
-    host = m[1];
-  }
-  host = host.toLowerCase().replace(/\.$/, "");
-  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
-  return host;
-}
-function compileHostPattern(pattern) {
-  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
-}
-function normalizePath(value) {
-  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
-  const absolute = value.startsWith("/");
-  const out = [];
-  for (const seg of value.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!absolute) out.push("..");
-      continue;
-    }
-    out.push(seg);
-  }
-  const joined = out.join("/");
-  return absolute ? `/${joined}` : joined === "" ? "." : joined;
-}
-function compilePathPattern(pattern) {
-  const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return NEVER;
-  if (glob === "/") return (path) => path.startsWith("/");
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w) => w === "?" ? "[^/]" : w === "*" ? "[^/]*" : ".*");
-  const regex = new RegExp(`^${re}(?:/.*)?$`, "s");
-  return (path) => regex.test(path);
-}
-
-// src/engine/runtime/tool-uri.ts
-var URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
-function split(text2) {
-  const m = URI.exec(text2);
-  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
-}
-function parseToolUri(uri) {
-  if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
-  return split(uri);
-}
-var ANY = () => true;
-var STARS = /^\*+$/;
-function compileToolPattern(entry) {
-  if (typeof entry !== "string") return void 0;
-  if (STARS.test(entry)) return ANY;
-  const parts = split(entry);
-  if (parts === void 0) return void 0;
-  const server = compileWildcard(parts.server);
-  const tool = compileWildcard(parts.tool);
-  const pattern = parts.version ?? "*";
-  const anyVersion = STARS.test(pattern);
-  const version = compileWildcard(pattern);
-  return (t) => server(t.server) && tool(t.tool) && (t.version === void 0 ? anyVersion : version(t.version));
-}
-
-// src/engine/runtime/compiled.ts
-var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
-var CLEAN = Object.freeze({
-  allowed: true,
-  violations: Object.freeze([]),
-  enforced: "observe",
-  escalate: Object.freeze([])
-});
-var EMPTY_FACTS = Object.freeze({});
-var FLAGS = [
-  ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
-  ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
-  ["serverCodeChanged", "server_code_changed", "the server's code changed"],
-  ["codeChanged", "tool_code_changed", "the tool's code changed"],
-  ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
-  ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
-];
-var SCANS = [
-  ["skillScan", "skill_scan", "skill scan"],
-  ["sast", "sast", "static analysis (SAST)"],
-  ["dast", "dast", "dynamic analysis (DAST)"]
-];
-function compileRuntime(runtime) {
-  const { enforcement, security, tools } = runtime;
-  const denyOn = new Set(enforcement?.deny_on ?? []);
-  const escalateOn = new Set(enforcement?.escalate_on ?? []);
-  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
-  const denyUnpinned = tools?.deny_if_unpinned_version === true;
-  const versions = compileAllowVersions(security?.allow_versions);
-  const signing = runtime.signing?.enabled === true;
-  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
-  const fs = compileAllOf(security?.fs_allowlist, compilePathPattern);
-  const maxPayload = security?.limits?.max_payload_kb;
-  const maxDuration = security?.limits?.max_duration_ms;
-  const guard = runtime.agent_guard;
-  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
-  const checkTool = (uri, facts) => {
-    const f = facts ?? EMPTY_FACTS;
-    const violations = [];
-    const escalate = [];
-    let blocked = false;
-    const report2 = (code, message, blocking = denyOn.has(code)) => {
-      if (blocking) blocked = true;
-      if (escalateOn.has(code) && !escalate.includes(code)) escalate.push(code);
-      violations.push({ code, message, blocking });
-    };
-    const tool = parseToolUri(uri);
-    if (tool === void 0) {
-      report2("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
-    } else {
-      const name = `mcp${uri.slice(3)}`;
-      const lists = allowlist ?? [];
-      const i = lists.findIndex((allows) => !allows(tool));
-      if (i >= 0) {
-        const which = lists.length > 1 ? ` (allowlist ${i + 1} of ${lists.length})` : "";
-        report2("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
-      }
-      const applicable = versions.filter((r) => r.serverTest(tool.server));
-      const version = tool.version;
-      if (version === void 0) {
-        if (denyUnpinned) report2("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
-        else if (applicable.length > 0) {
-          report2("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
-        }
-      } else {
-        const refused = applicable.find((r) => !r.allows(version));
-        if (refused !== void 0) {
-          report2(
-            "tool_not_in_allowlist",
-            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
-          );
-        }
-      }
-    }
-    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed");
-    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
-      report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
-    }
-    checkList(f.egressHost, toHost, egress, "host", "egress", report2);
-    checkList(f.fsPath, normalizePath, fs, "path", "fs", report2);
-    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
-    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
-    for (const [key, code, message] of FLAGS) if (f[key] === true) report2(code, message);
-    for (const [key, prefix, noun] of SCANS) {
-      const status = f[key];
-      if (status === void 0 || status === "passed") continue;
-      if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
-      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
-    }
-    const guardWhy = checkGuard?.(f.agentGuardFindings);
-    if (guardWhy !== void 0) report2("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
-    const verdict = f.contextual;
-    if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
-    if (violations.length === 0) return CLEAN;
-    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
-  };
-  return { checkTool };
-}
-function describe(value) {
-  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.slice(0, 200));
-}
-function compileAllowVersions(map2) {
-  if (map2 === void 0) return [];
-  return Object.keys(map2).map((server) => {
-    const versions = map2[server] ?? [];
-    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t) => t(v)) };
-  });
-}
-function checkList(raw, normalize, lists, noun, list2, report2) {
-  const code = `${list2}_violation`;
-  if (raw === void 0 || lists === void 0) return;
-  for (const value of Array.isArray(raw) ? raw : [raw]) {
-    const normal = normalize(value);
-    if (normal === void 0) report2(code, `${noun} ${describe(value)} cannot be read`);
-    else if (!lists.every((allows) => allows(normal))) report2(code, `${noun} ${JSON.stringify(normal)} is not in the ${list2} allowlist`);
-  }
-}
-function checkLimit(value, max, code, noun, unit, report2) {
-  if (value === void 0 || typeof max !== "number") return;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    report2(code, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
-  } else if (value > max) {
-    report2(code, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
-  }
-}
-var rankOf = (severity) => Object.hasOwn(SEVERITY_RANK, severity) ? SEVERITY_RANK[severity] : SEVERITY_RANK.critical;
-function agentGuardCheck(severity, count) {
-  const minRank = severity === void 0 ? void 0 : rankOf(severity);
-  return (findings) => {
-    if (findings === void 0) return;
-    const { count: found, severity: level } = findings ?? {};
-    const n = Number.isFinite(found) && found >= 0 ? found : 1;
-    if (n < 1) return;
-    if (minRank !== void 0 && rankOf(level) >= minRank) return `severity ${level} reaches ${severity}`;
-    if (count !== void 0 && n >= count) return `${n} findings reach ${count}`;
-    if (minRank === void 0 && count === void 0) return `${n} finding(s)`;
-  };
-}
-
-// src/engine/scan/inline-flags.ts
-var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
-function toFlags(letters) {
-  return [...new Set(letters)].sort().join("");
-}
-function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)[0];
-  const source = pattern.slice(groups.length);
-  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
-}
-function toJsRegExp(pattern, extraFlags = "") {
-  const { source, flags } = splitInlineFlags(pattern);
-  return new RegExp(source, toFlags(flags + extraFlags));
-}
-
-// src/engine/scan/scanner.ts
-var MAX_FINDINGS_PER_PATTERN = 100;
-var MATCH_PREVIEW_LENGTH = 80;
-function selectPacks(compliance) {
-  const packs = compliance?.packs ?? [];
-  const policies = compliance?.policies;
-  if (policies === void 0) return [...packs];
-  const enabled = /* @__PURE__ */ new Set();
-  for (const p of policies) if (p.enabled !== false) for (const id of p.pack_ids ?? []) enabled.add(id);
-  return packs.filter((p) => enabled.has(p.id));
-}
-function compileScanner(runtime) {
-  const byLocation = { input: [], output: [] };
-  for (const pack of selectPacks(runtime.compliance)) {
-    for (const rule of pack.rules ?? []) {
-      if (rule.type !== "regex" || rule.location !== "input" && rule.location !== "output") continue;
-      for (const pattern of rule.patterns ?? []) {
-        try {
-          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
-        } catch {
-        }
+// src/engine/assemble.ts
+var KIND_METHODS = {
+  runtime: ["checkTool", "scan"],
+  data: ["decideData"],
+  posture: ["posture"]
+};
+function assembleEngine(target, compilers) {
+  const access = compileAccess(target.access);
+  const engine = { authorize: (request2) => access.authorize(request2) };
+  for (const [kind, methods] of Object.entries(KIND_METHODS)) {
+    const compile2 = compilers[kind];
+    if (compile2) Object.assign(engine, compile2(target));
+    else {
+      for (const method of methods) {
+        engine[method] = () => {
+          throw new TypeError(`${method}: this engine was loaded without the ${kind} evaluator; add "${kind}" to the loader's kinds`);
+        };
       }
     }
   }
-  return {
-    scan(text2, location) {
-      if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
-      if (location !== "input" && location !== "output") {
-        throw new TypeError(`scan: unknown location ${JSON.stringify(location)}: expected "input" or "output"`);
-      }
-      const findings = [];
-      for (const p of byLocation[location]) collect(p, text2, findings);
-      return findings;
-    }
-  };
-}
-function collect(p, text2, out) {
-  let n = 0;
-  for (const m of text2.matchAll(p.regex)) {
-    const matched = m[0];
-    out.push({ pack: p.pack, rule: p.rule, pattern: p.pattern, index: m.index, match: preview(matched), length: matched.length });
-    if (++n === MAX_FINDINGS_PER_PATTERN) break;
-  }
-}
-function preview(s) {
-  const end = MATCH_PREVIEW_LENGTH;
-  const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
-  return s.slice(0, high ? end - 1 : end);
+  return engine;
 }
 
 // src/engine/engine.ts
+init_data();
+init_posture();
+init_runtime();
 function compileEngine(target) {
-  const access = compileAccess(target.access);
-  const { checkTool } = compileRuntime(target.runtime);
-  const { decideData } = compileData(target.data);
-  const { scan } = compileScanner(target.runtime);
-  return {
-    authorize: (request2) => access.authorize(request2),
-    checkTool,
-    decideData,
-    scan,
-    posture: (facts) => evaluatePosture(target.posture, facts)
-  };
+  return assembleEngine(target, { runtime: compileKind3, data: compileKind, posture: compileKind2 });
 }
 
 // src/serve/overlays.ts
@@ -18387,6 +18558,9 @@ var VERDICTS = Object.keys(ALL);
 
 // src/diff/diff.ts
 init_errors();
+
+// src/model/schemas/policy.ts
+init_vocabulary();
 
 // src/model/schemas/builders.ts
 function withAnn(schema, ann) {
@@ -18759,6 +18933,7 @@ function childSchema(schema, key) {
 }
 
 // src/model/merge/merge.ts
+init_record();
 function stableStringify(value) {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   if (value !== null && typeof value === "object") {
@@ -18811,6 +18986,18 @@ function suggest(word, candidates3) {
   }
   return void 0;
 }
+
+// src/engine/access/reference.ts
+init_wildcard();
+
+// src/engine/match/index.ts
+init_wildcard();
+
+// src/diff/access-context.ts
+init_vocabulary();
+
+// src/diff/cells/key-cells.ts
+init_vocabulary();
 
 // src/diff/cells/glob-cells.ts
 var DEFAULT_MAX_STATES = 2e5;
@@ -19903,6 +20090,8 @@ function guardrailChange(before, after) {
 }
 
 // src/engine/data/reference.ts
+init_wildcard();
+init_request();
 var STRENGTH = ["allow", "mask", "require_approval", "deny"];
 var STRICTNESS = ["truncate", "partial", "full", "hash", "redact", "nullify"];
 function tagsOf(field) {
@@ -20019,6 +20208,9 @@ function ttlSeconds(ttl) {
   for (const m of ttl.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * ms[m[2]];
   return Math.floor(Math.round(total) / 1e3);
 }
+
+// src/diff/data.ts
+init_vocabulary();
 
 // src/diff/data-space.ts
 var STRENGTH_ORDER = ["allow", "mask", "require_approval", "deny"];
@@ -20438,6 +20630,7 @@ function coverRest(space, dims, regions, maxStates) {
 }
 
 // src/diff/data-time.ts
+init_time_window();
 var REFERENCE_YEAR = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2027, 0, 1) };
 var MINUTE = 6e4;
 var HOUR = 60 * MINUTE;
@@ -20564,6 +20757,7 @@ function timeDimension(predicates) {
 }
 
 // src/diff/data-values.ts
+init_wildcard();
 var SPEC_KEY = {
   role: "requester_role",
   clearance: "requester_clearance",
@@ -20821,6 +21015,9 @@ function explainData(base, head, options = {}) {
   return { comparison: { changes, regions, proof }, dims, specs, covered };
 }
 
+// src/model/values/units.ts
+init_duration();
+
 // src/model/values/result.ts
 function ok(value) {
   return { ok: true, value };
@@ -20838,6 +21035,7 @@ function show(value) {
 }
 
 // src/model/values/units.ts
+init_duration();
 var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
 var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 function parseDuration(text2) {
@@ -20936,6 +21134,14 @@ function exactTimes(decimal, factor) {
   return scaled % denom === 0n ? scaled / denom : void 0;
 }
 
+// src/model/values/time.ts
+init_vocabulary();
+
+// src/engine/runtime/index.ts
+init_compiled2();
+init_tool_uri();
+init_boundary();
+
 // src/diff/tool-regions.ts
 var PART = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function splitPattern(entry) {
@@ -21024,6 +21230,7 @@ function compareTools(base, head) {
 }
 
 // src/diff/fields.ts
+init_record();
 function isBranchSchema(schema) {
   if ((schema["x-merge"] ?? "override") !== "override") return false;
   return isRecord(schema.properties) || isRecord(schema.additionalProperties);
@@ -21307,6 +21514,7 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/locks.ts
+init_record();
 var keyOf = (l) => `${l.kind}\0${l.path}`;
 function byKey(target) {
   const locks = Array.isArray(target.locks) ? target.locks : [];
@@ -21477,6 +21685,7 @@ function proveTighter(base, overlaid, provenance, files, targetName = "overlay")
 }
 
 // src/serve/overlay/tighten.ts
+init_record();
 function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
@@ -21643,7 +21852,11 @@ init_errors();
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
+// src/model/documents/config.ts
+init_record();
+
 // src/model/schemas/repository.ts
+init_vocabulary();
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
 var DEFAULT_ACTIONS = ["allow", "deny"];
 var RULE_SETTINGS = ["error", "warning", "info", "off"];
@@ -21867,6 +22080,7 @@ function toIssue(err, root, typeErrorAt) {
 }
 
 // src/model/documents/typed-view.ts
+init_record();
 function stringOf(value) {
   return typeof value === "string" ? value : void 0;
 }
@@ -21893,7 +22107,17 @@ function compact(view) {
   return view;
 }
 
+// src/model/documents/pack-meta.ts
+init_record();
+init_vocabulary();
+
+// src/model/documents/pack-state.ts
+init_record();
+init_vocabulary();
+
 // src/model/documents/policy-document.ts
+init_record();
+init_vocabulary();
 function policyKindOf(value) {
   return isRecord(value) ? POLICY_KINDS.find((k) => k === value.kind) : void 0;
 }
@@ -22870,6 +23094,7 @@ init_bytes();
 
 // src/bundle/dsse-checks.ts
 init_errors2();
+init_record();
 var MAX_SIGNATURES = 64;
 function formatError(message, cause) {
   return new BundleIntegrityError("FORMAT_ERROR", message, { cause });
@@ -22935,6 +23160,7 @@ async function verifyThresholdAsync(signatures, keys, threshold, verifyOne) {
 init_errors2();
 
 // src/bundle/payload.ts
+init_record();
 var BUNDLE_FORMAT = "edict.bundle/v1";
 var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
 var NAME_PATTERN2 = /^[a-z0-9][a-z0-9_-]*$/;
@@ -23078,6 +23304,7 @@ function raiseFloor(floor, candidate) {
 // src/loader/keys.ts
 init_bytes();
 init_errors2();
+init_record();
 
 // src/loader/web-crypto.ts
 init_bytes();
@@ -23337,7 +23564,7 @@ function toBundleError(e, label) {
 }
 
 // src/loader/trust-store.ts
-function createTrustStore(config) {
+function createTrustStore(config, compilers) {
   let trusted;
   let floor;
   let active;
@@ -23350,14 +23577,21 @@ function createTrustStore(config) {
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
+      const evaluators = compilers().then(
+        (c) => () => c,
+        (e) => () => {
+          throw e;
+        }
+      );
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
       const p = verified.payload;
       const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
+      const kinds = (await evaluators)();
       let engine;
       try {
-        engine = compileEngine(p.targets[config.target]);
+        engine = assembleEngine(p.targets[config.target], kinds);
       } catch (e) {
         throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, e);
       }
@@ -23384,6 +23618,27 @@ function createTrustStore(config) {
 
 // src/loader/loader.ts
 init_fetch();
+
+// src/loader/kinds.ts
+init_fetch();
+var MODULES = {
+  runtime: () => Promise.resolve().then(() => (init_runtime(), runtime_exports)),
+  data: () => Promise.resolve().then(() => (init_data(), data_exports)),
+  posture: () => Promise.resolve().then(() => (init_posture(), posture_exports))
+};
+async function importKinds(kinds, label) {
+  const compilers = {};
+  await Promise.all(
+    kinds.map(async (kind) => {
+      try {
+        compilers[kind] = (await MODULES[kind]()).compileKind;
+      } catch (e) {
+        throw fetchFailed(`${label}: could not load the ${kind} evaluator module (${e.message})`, e);
+      }
+    })
+  );
+  return compilers;
+}
 
 // src/loader/options.ts
 init_errors2();
@@ -23433,6 +23688,10 @@ function toConfig(options) {
   for (const name of ["fetch", "now", "random"]) {
     if (options[name] !== void 0 && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
+  const kinds = options.kinds === void 0 ? Object.keys(KIND_METHODS) : options.kinds;
+  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !Object.hasOwn(KIND_METHODS, kind))) {
+    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${Object.keys(KIND_METHODS).map((k) => `"${k}"`).join(", ")}`);
+  }
   return {
     source: options.source,
     label: describeSource(options.source),
@@ -23440,6 +23699,7 @@ function toConfig(options) {
     keys,
     threshold,
     target,
+    kinds: Object.keys(KIND_METHODS).filter((kind) => kinds.includes(kind)),
     expectedName,
     cacheDir: options.cacheDir,
     pollIntervalMs: integer(options, "pollIntervalMs", 6e4, 0),
@@ -23469,7 +23729,10 @@ function pollDelay(intervalMs, failures, random) {
 init_source();
 function createLoader(options) {
   const config = toConfig(options);
-  const trust = createTrustStore(config);
+  const trust = createTrustStore(
+    config,
+    once(() => importKinds(config.kinds, config.label))
+  );
   const closing = new AbortController();
   const closed = closing.signal;
   const listeners = /* @__PURE__ */ new Map([

@@ -7,7 +7,10 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-PTLVYVEU.js";
+} from "./chunks/chunk-HPWSYG6X.js";
+import "./chunks/chunk-KHXCZCVN.js";
+import "./chunks/chunk-HDIMLUXP.js";
+import "./chunks/chunk-ROKPQ74B.js";
 import {
   checkStatus,
   describeSource,
@@ -18,12 +21,13 @@ import {
   utf8Decode,
   utf8Encode,
   withDeadline
-} from "./chunks/chunk-JG6ZU2UD.js";
+} from "./chunks/chunk-7I3JHHXD.js";
 import {
   BundleError,
   BundleIntegrityError,
   isBundleError
-} from "./chunks/chunk-FAK7VVTX.js";
+} from "./chunks/chunk-T32L6RCN.js";
+import "./chunks/chunk-3D3V4LVQ.js";
 
 // src/oci/reference.ts
 var COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
@@ -196,7 +200,7 @@ function otherSource(text, options, fetch, refused) {
   const { sources: _s, plainHttp: _p, registryCredentials: _r, token, ...rest } = options;
   const github = text.startsWith("github:");
   const config = toConfig({ ...rest, source: text, ...fetch === void 0 ? {} : { fetch }, ...github && token !== void 0 ? { token } : {} });
-  const files = () => import("./chunks/file-cache-SJJQ3JGW.js");
+  const files = () => import("./chunks/file-cache-EEHRU23V.js");
   let etag;
   let last;
   return {

@@ -46,8 +46,9 @@ for (const entry of entries) {
 
 // "./loader" and "./loader/oci": runtime-neutral ESM (no package, no node:* in what they import
 // statically). Built together with code splitting, so what loads on demand — the Node-only file
-// cache, the GitHub REST API path for private releases — stays in its own chunk under
-// dist/chunks/ that browsers and workers never fetch, and both entries share the core's chunk.
+// cache, the GitHub REST API path for private releases, the evaluators of the kinds besides
+// access — stays in its own chunk under dist/chunks/ that only the applications using it fetch,
+// and both entries share the core's chunks.
 rmSync(join(root, "dist/chunks"), { recursive: true, force: true });
 await build({
   absWorkingDir: root,

@@ -1,6 +1,8 @@
 /**
  * The loader's minified + gzipped size (built exactly as scripts/size.mjs does: neutral platform,
- * the on-demand modules, the Node-only file cache and the private-release API path, left external), next to @cedar-policy/cedar-wasm's and casbin's.
+ * the on-demand modules — the Node-only file cache, the private-release API path and the evaluators
+ * of the kinds besides access — left external), and with every kind's evaluator in the same bundle,
+ * next to @cedar-policy/cedar-wasm's and casbin's.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,14 +15,13 @@ import { bytes as fmtBytes } from "../lib/measure.js";
 import type { Row } from "../lib/report.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const LOADER_BUDGET_GZIP = 20 * 1024;
+const LOADER_BUDGET_GZIP = 16 * 1024;
 
-const externalFileCache: Plugin = {
-  name: "external-file-cache",
-  setup(b) {
-    b.onResolve({ filter: /(^|\/)(file-cache|github-api)\.js$/ }, (args) => ({ path: args.path, external: true }));
-  },
-};
+function external(filter: RegExp): Plugin {
+  return { name: "external-on-demand", setup: (b) => b.onResolve({ filter }, (args) => ({ path: args.path, external: true })) };
+}
+const externalOnDemand = external(/(^|\/)(file-cache|github-api)\.js$|\/kinds\/\w+\.js$/);
+const externalFileCache = external(/(^|\/)(file-cache|github-api)\.js$/);
 
 function gzip(data: Uint8Array): number {
   return gzipSync(data, { level: 9 }).length;
@@ -59,15 +60,25 @@ function version(pkg: string): string {
 
 export async function runSize(log: (line: string) => void): Promise<{ rows: Row[] }> {
   const rows: Row[] = [];
-  const loader = await minified({ file: "src/loader/index.ts" }, "neutral", [externalFileCache]);
-  const loaderGzip = gzip(loader);
-  log(`size: loader ${loader.length} B min, ${loaderGzip} B gzip`);
+  const core = await minified({ file: "src/loader/index.ts" }, "neutral", [externalOnDemand]);
+  const coreGzip = gzip(core);
+  log(`size: loader core ${core.length} B min, ${coreGzip} B gzip`);
   rows.push({
     section: "size",
-    case: "edict/loader (src/loader/index.ts), minified + gzip",
+    case: "edict/loader core (src/loader/index.ts; access evaluator, verification, retrieval), minified + gzip",
+    result: `${fmtBytes(coreGzip)} gzip (${fmtBytes(core.length)} min)`,
+    target: "≤ 16 KB gzip",
+    status: coreGzip <= LOADER_BUDGET_GZIP ? "met" : "missed",
+    values: { minBytes: core.length, gzipBytes: coreGzip },
+  });
+  // what an application that serves every kind and bundles without code splitting ships
+  const loader = await minified({ file: "src/loader/index.ts" }, "neutral", [externalFileCache]);
+  const loaderGzip = gzip(loader);
+  log(`size: loader with every kind ${loader.length} B min, ${loaderGzip} B gzip`);
+  rows.push({
+    section: "size",
+    case: "edict/loader with every kind's evaluator in one bundle (access, runtime, data, posture), minified + gzip",
     result: `${fmtBytes(loaderGzip)} gzip (${fmtBytes(loader.length)} min)`,
-    target: "≤ 20 KB gzip",
-    status: loaderGzip <= LOADER_BUDGET_GZIP ? "met" : "missed",
     values: { minBytes: loader.length, gzipBytes: loaderGzip },
   });
 

@@ -1,18 +1,18 @@
 /**
  * One target's compiled decision engine: every evaluator compiled once from the effective
- * policy. The loader serves it; `edict eval`, `edict test` and `check-agent` use it too.
+ * policy. `edict eval`, `edict test`, `check-agent` and `edict serve` use it; the loader assembles
+ * the same engine from the kinds it serves (./assemble.ts).
  * Pure: no I/O, safe to bundle for fetch-only runtimes.
  */
-import type { EffectiveTarget } from "./effective.js";
-import { compileAccess } from "./access/compiled.js";
 import type { AccessDecision, AccessRequest } from "./access/types.js";
-import { compileData } from "./data/compiled.js";
+import { assembleEngine } from "./assemble.js";
+import { compileKind as data } from "./kinds/data.js";
 import type { DataDecision, DataRequest } from "./data/types.js";
-import { evaluatePosture } from "./posture/evaluate.js";
+import type { EffectiveTarget } from "./effective.js";
+import { compileKind as posture } from "./kinds/posture.js";
 import type { PostureFacts, PostureResult } from "./posture/types.js";
-import { compileRuntime } from "./runtime/compiled.js";
+import { compileKind as runtime } from "./kinds/runtime.js";
 import type { ToolDecision, ToolFacts } from "./runtime/types.js";
-import { compileScanner } from "./scan/scanner.js";
 import type { ScanFinding, ScanLocation } from "./scan/types.js";
 
 export interface Engine {
@@ -24,17 +24,7 @@ export interface Engine {
   posture(facts?: PostureFacts): PostureResult;
 }
 
+/** Compiles every kind of `target`; throws the first policy that cannot be evaluated. */
 export function compileEngine(target: EffectiveTarget): Engine {
-  const access = compileAccess(target.access);
-  // these three hand out closures that do not use `this`, so the engine can hand them out too
-  const { checkTool } = compileRuntime(target.runtime);
-  const { decideData } = compileData(target.data);
-  const { scan } = compileScanner(target.runtime);
-  return {
-    authorize: (request) => access.authorize(request),
-    checkTool,
-    decideData,
-    scan,
-    posture: (facts) => evaluatePosture(target.posture, facts),
-  };
+  return assembleEngine(target, { runtime, data, posture });
 }

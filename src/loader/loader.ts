@@ -20,6 +20,7 @@ import type { BundleError } from "../bundle/errors.js";
 import { createTrustStore } from "./trust-store.js";
 import type { Candidate } from "./trust-store.js";
 import { closedError } from "./fetch.js";
+import { importKinds } from "./kinds.js";
 import { toConfig } from "./options.js";
 import { pollDelay } from "./schedule.js";
 import { retrieveSource } from "./source.js";
@@ -40,7 +41,10 @@ import { sha256Hex } from "./web-crypto.js";
  */
 export function createLoader(options: LoaderOptions): Loader {
   const config = toConfig(options);
-  const trust = createTrustStore(config);
+  const trust = createTrustStore(
+    config,
+    once(() => importKinds(config.kinds, config.label)),
+  );
   const closing = new AbortController();
   /** Aborts when the loader is closed: stops polling and any retrieval in flight. */
   const closed = closing.signal;

@@ -4,6 +4,8 @@
  * Nothing is fetched here.
  */
 import { BundleKeyError } from "../bundle/errors.js";
+import { KIND_METHODS } from "../engine/assemble.js";
+import type { KindName } from "../engine/assemble.js";
 import { NAME_PATTERN } from "../bundle/payload.js";
 import { distinctKeys, readTrustedKey } from "./keys.js";
 import { describeSource, parseSource } from "./source.js";
@@ -22,6 +24,8 @@ export interface Config {
   keys: Uint8Array[];
   threshold: number;
   target: string;
+  /** The kinds served besides access, in KIND_METHODS order. */
+  kinds: KindName[];
   expectedName: string | undefined;
   cacheDir: string | undefined;
   pollIntervalMs: number;
@@ -81,6 +85,10 @@ export function toConfig(options: LoaderOptions): Config {
   for (const name of ["fetch", "now", "random"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
+  const kinds: unknown = options.kinds === undefined ? Object.keys(KIND_METHODS) : options.kinds;
+  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !Object.hasOwn(KIND_METHODS, kind))) {
+    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${Object.keys(KIND_METHODS).map((k) => `"${k}"`).join(", ")}`);
+  }
   return {
     source: options.source,
     label: describeSource(options.source),
@@ -88,6 +96,7 @@ export function toConfig(options: LoaderOptions): Config {
     keys,
     threshold,
     target,
+    kinds: (Object.keys(KIND_METHODS) as KindName[]).filter((kind) => kinds.includes(kind)),
     expectedName,
     cacheDir: options.cacheDir,
     pollIntervalMs: integer(options, "pollIntervalMs", 60_000, 0),

@@ -7,7 +7,8 @@
  * input is the clock it is given. Nothing unverified ever reaches an engine.
  */
 // the engine first (see the imports of loader.ts: the size budget counts on it)
-import { compileEngine } from "../engine/engine.js";
+import { assembleEngine } from "../engine/assemble.js";
+import type { KindCompilers } from "../engine/assemble.js";
 import type { Engine } from "../engine/engine.js";
 import { checkNotExpired, formatError } from "../bundle/verify-checks.js";
 import { checkAgainstFloor, raiseFloor } from "./checks.js";
@@ -57,9 +58,13 @@ export interface TrustStore {
 
 /**
  * The trust state of one loader: pinned keys, threshold, target and caps from `config`.
- * Keys are imported into WebCrypto on first use.
+ * Keys are imported into WebCrypto on first use; `compilers` gives the evaluators of the kinds
+ * served besides access (asked for on every admission, while the bundle verifies).
  */
-export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "target" | "expectedName" | "maxBytes" | "now">): TrustStore {
+export function createTrustStore(
+  config: Pick<Config, "keys" | "threshold" | "target" | "expectedName" | "maxBytes" | "now">,
+  compilers: () => Promise<KindCompilers>,
+): TrustStore {
   let trusted: Promise<TrustedKey[]> | undefined;
   let floor: SerialFloor | undefined;
   let active: Active | undefined;
@@ -73,17 +78,25 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
+      // the evaluators load while the bundle verifies; a failure to load them counts after verification's
+      const evaluators = compilers().then(
+        (c) => () => c,
+        (e: unknown) => () => {
+          throw e;
+        },
+      );
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       // the same file again: nothing to do (an identical replay is harmless)
       if (verified.sha256 === active?.meta.sha256) return undefined;
       const p = verified.payload;
       const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
+      const kinds = (await evaluators)();
       // broken policy: a verified bundle whose target does not compile is refused and the old engine kept
       let engine: Engine;
       try {
         // verifyBundleBytes refused a payload without the target (TARGET_MISSING)
-        engine = compileEngine(p.targets[config.target]!);
+        engine = assembleEngine(p.targets[config.target]!, kinds);
       } catch (e) {
         throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${(e as Error).message}`, e);
       }

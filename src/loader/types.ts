@@ -24,6 +24,14 @@ export interface LoaderOptions {
   threshold?: number;
   /** The target whose policy the engine answers for; the bundle must carry it. */
   target: string;
+  /**
+   * The policy kinds the engine answers for: access always, and any of "runtime" (`checkTool`,
+   * `scan`), "data" (`decideData`), "posture" (`posture`); all of them unless told. The evaluator of
+   * each listed kind is imported on demand (its own chunk) and compiled with every bundle; a method
+   * of a kind not listed throws a TypeError, and that kind's policy is not compiled (a bundle is
+   * then not refused for it). List only what the application asks to load less code.
+   */
+  kinds?: ReadonlyArray<"access" | "runtime" | "data" | "posture">;
   /** The bundle's `name` (edict.yaml's name). Required for `github:` sources, which name the asset after it. */
   expectedName?: string;
   /** Directory of the last good bundle and the highest serial seen (Node only). */

@@ -1,8 +1,9 @@
 /**
  * The published loader entry points (dist/loader.js, dist/loader-oci.js) as an application gets
  * them: what they import statically is runtime-neutral (only relative chunks: no `node:*`, no
- * package), so a browser or a worker can load them; the Node-only file cache and the GitHub REST
- * API path are chunks fetched with `import()` only when used, and they work from dist/ too.
+ * package), so a browser or a worker can load them; the Node-only file cache, the GitHub REST
+ * API path and the evaluators of the kinds besides access are chunks fetched with `import()` only
+ * when used, and they work from dist/ too.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,7 +46,9 @@ describe("dist/loader.js and dist/loader-oci.js", () => {
       expect(graph.bare).toEqual([]);
       expect(graph.files.length).toBeGreaterThan(1);
       const names = graph.dynamic.map((f) => f.slice(dist.length + 1).replace(/-[A-Z0-9]+\.js$/, ""));
-      expect([...new Set(names)].sort()).toEqual(["chunks/file-cache", "chunks/github-api"]);
+      expect([...new Set(names)].sort()).toEqual(["chunks/data", "chunks/file-cache", "chunks/github-api", "chunks/posture", "chunks/runtime"]);
+      // no evaluator of a kind besides access is loaded statically
+      expect(graph.files.filter((f) => /\/(data|posture|runtime)-[A-Z0-9]+\.js$/.test(f))).toEqual([]);
       for (const file of graph.dynamic) expect(() => readFileSync(file)).not.toThrow();
       // the Node-only chunk is not among the static ones, and it is the one that needs node:*
       const fileCache = graph.dynamic.find((f) => f.includes("file-cache"))!;
@@ -85,6 +88,26 @@ describe("the loader from dist/ loads its on-demand chunks", () => {
       expect(readFileSync(join(dir, "cache", "acme.bundle.json"))).toEqual(Buffer.from(BUNDLE_4));
     } finally {
       l.close();
+    }
+  });
+
+  it("every kind's evaluator (the runtime, data and posture chunks), and access alone without them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edict-dist-loader-"));
+    writeFileSync(join(dir, "acme.bundle.json"), BUNDLE_4);
+    for (const kinds of [undefined, ["access"] as const]) {
+      const l = loader.createLoader(optionsFor(join(dir, "acme.bundle.json"), { kinds }));
+      try {
+        const engine = await l.load();
+        expect(engine.authorize({ action: "db:Select", resource: "db://production/users" }).decision).toBe("allow");
+        if (kinds) expect(() => engine.checkTool("mcp://vision/detect")).toThrow(TypeError);
+        else {
+          expect(engine.checkTool("mcp://vision/detect").allowed).toBe(true);
+          expect(engine.decideData({ requester: { role: "analyst" }, dataset: "users", fields: [{ name: "email" }] })).toMatchObject({ action: "deny", reason: "no rule matched" });
+          expect(engine.posture({ environment: "local" }).environment).toBe("local");
+        }
+      } finally {
+        l.close();
+      }
     }
   });
 

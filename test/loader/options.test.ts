@@ -75,16 +75,16 @@ describe("toConfig", () => {
 
   it("fills in the defaults and keeps distinct keys", () => {
     expect(shape({ ...base, trustedKeys: [KEY.publicKey, KEY2.publicKey, KEY.publicKey] })).toEqual(
-      {"source": "https://policies.example/acme.bundle.json", "label": "https://policies.example/acme.bundle.json", "spec": {"kind": "url", "url": "https://policies.example/acme.bundle.json"}, "keys": 2, "threshold": 1, "target": "production", "expectedName": "acme", "pollIntervalMs": 60000, "timeoutMs": 10000, "maxBytes": 5242880, "fetch": "function", "githubUrl": "https://github.com", "githubApiUrl": "https://api.github.com", "now": "function", "random": "Math.random"},
+      {"source": "https://policies.example/acme.bundle.json", "label": "https://policies.example/acme.bundle.json", "spec": {"kind": "url", "url": "https://policies.example/acme.bundle.json"}, "keys": 2, "threshold": 1, "target": "production", "kinds": ["runtime", "data", "posture"], "expectedName": "acme", "pollIntervalMs": 60000, "timeoutMs": 10000, "maxBytes": 5242880, "fetch": "function", "githubUrl": "https://github.com", "githubApiUrl": "https://api.github.com", "now": "function", "random": "Math.random"},
     );
   });
 
   it("takes every option given", () => {
     const now = (): Date => new Date(0);
     const random = (): number => 0.5;
-    const options = { ...base, source: "github:acme/policies@latest", token: "tok", threshold: 2, trustedKeys: [KEY.publicKey, KEY2.publicKey], cacheDir: "/tmp/x", pollIntervalMs: 0, timeoutMs: 5, maxBytes: 9, githubUrl: "http://127.0.0.1:1/", githubApiUrl: "http://127.0.0.1:2/api", now, random };
+    const options = { ...base, source: "github:acme/policies@latest", token: "tok", kinds: ["posture", "access", "runtime"] as const, threshold: 2, trustedKeys: [KEY.publicKey, KEY2.publicKey], cacheDir: "/tmp/x", pollIntervalMs: 0, timeoutMs: 5, maxBytes: 9, githubUrl: "http://127.0.0.1:1/", githubApiUrl: "http://127.0.0.1:2/api", now, random };
     expect(shape(options)).toEqual(
-      {"source": "github:acme/policies@latest", "label": "github:acme/policies@latest", "spec": {"kind": "github", "owner": "acme", "repo": "policies", "tag": "latest", "latest": true}, "keys": 2, "threshold": 2, "target": "production", "expectedName": "acme", "cacheDir": "/tmp/x", "pollIntervalMs": 0, "timeoutMs": 5, "maxBytes": 9, "fetch": "function", "token": "tok", "githubUrl": "http://127.0.0.1:1/", "githubApiUrl": "http://127.0.0.1:2/api", "now": "function", "random": "function"},
+      {"source": "github:acme/policies@latest", "label": "github:acme/policies@latest", "spec": {"kind": "github", "owner": "acme", "repo": "policies", "tag": "latest", "latest": true}, "keys": 2, "threshold": 2, "target": "production", "kinds": ["runtime", "posture"], "expectedName": "acme", "cacheDir": "/tmp/x", "pollIntervalMs": 0, "timeoutMs": 5, "maxBytes": 9, "fetch": "function", "token": "tok", "githubUrl": "http://127.0.0.1:1/", "githubApiUrl": "http://127.0.0.1:2/api", "now": "function", "random": "function"},
     );
     const c = toConfig(options);
     expect(c.now).toBe(now);
@@ -93,7 +93,7 @@ describe("toConfig", () => {
 
   it("a file source needs no fetch and no expectedName", () => {
     expect(shape({ ...base, source: "./a.bundle.json", expectedName: undefined, fetch: undefined })).toEqual(
-      {"source": "./a.bundle.json", "label": "./a.bundle.json", "spec": {"kind": "file", "path": "./a.bundle.json"}, "keys": 1, "threshold": 1, "target": "production", "pollIntervalMs": 60000, "timeoutMs": 10000, "maxBytes": 5242880, "fetch": "function", "githubUrl": "https://github.com", "githubApiUrl": "https://api.github.com", "now": "function", "random": "Math.random"},
+      {"source": "./a.bundle.json", "label": "./a.bundle.json", "spec": {"kind": "file", "path": "./a.bundle.json"}, "keys": 1, "threshold": 1, "target": "production", "kinds": ["runtime", "data", "posture"], "pollIntervalMs": 60000, "timeoutMs": 10000, "maxBytes": 5242880, "fetch": "function", "githubUrl": "https://github.com", "githubApiUrl": "https://api.github.com", "now": "function", "random": "Math.random"},
     );
   });
 

@@ -67,7 +67,7 @@ describe("the loader's static import graph", () => {
   const names = [...files].map((f) => path.relative(SRC, f));
 
   it("covers verification and evaluation", () => {
-    for (const name of ["loader/loader.ts", "loader/trust-store.ts", "loader/fetch.ts", "loader/verify.ts", "bundle/dsse-checks.ts", "bundle/payload-read.ts", "engine/engine.ts"]) {
+    for (const name of ["loader/loader.ts", "loader/trust-store.ts", "loader/fetch.ts", "loader/verify.ts", "bundle/dsse-checks.ts", "bundle/payload-read.ts", "engine/assemble.ts", "engine/access/compiled.ts"]) {
       expect(names).toContain(name);
     }
     // the synchronous reference verifier brings its own SHA-256/512 and Ed25519; the loader shares
@@ -87,11 +87,18 @@ describe("the loader's static import graph", () => {
     expect(names.filter((n) => /bundle\/(build|rebuild|key-files|version)\.ts$/.test(n) || n.startsWith("io/"))).toEqual([]);
   });
 
-  it("reaches the Node-only file module and the REST API path only through import()", () => {
+  it("reaches the Node-only file module, the REST API path and the evaluators of the kinds besides access only through import()", () => {
     expect(files.has(FILE_CACHE)).toBe(false);
     expect(files.has(GITHUB_API)).toBe(false);
+    expect(names.filter((n) => /^engine\/(kinds|runtime|data|posture|scan)\/|^engine\/engine\.ts$/.test(n))).toEqual([]);
     const dynamic = [...files].flatMap((f) => dynamicImportsOf(f).map((spec) => `${path.relative(SRC, f)}: ${spec}`));
-    expect(dynamic.sort()).toEqual(['loader/loader.ts: "./file-cache.js"', 'loader/source.ts: "./github-api.js"']);
+    expect(dynamic.sort()).toEqual([
+      'loader/kinds.ts: "../engine/kinds/data.js"',
+      'loader/kinds.ts: "../engine/kinds/posture.js"',
+      'loader/kinds.ts: "../engine/kinds/runtime.js"',
+      'loader/loader.ts: "./file-cache.js"',
+      'loader/source.ts: "./github-api.js"',
+    ]);
     expect(staticImportsOf(FILE_CACHE).filter((s) => s.startsWith("node:")).length).toBeGreaterThan(0);
   });
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { readTrustedKey } from "../../src/loader/keys.js";
+import { importKinds } from "../../src/loader/kinds.js";
 import { createTrustStore } from "../../src/loader/trust-store.js";
 import type { TrustStore } from "../../src/loader/trust-store.js";
 import { BUNDLE_4, BUNDLE_5, BUNDLE_6, bundleWith, KEY, KEY2, NOW, rejectionOf } from "./helpers.js";
@@ -11,7 +12,10 @@ import { BUNDLE_4, BUNDLE_5, BUNDLE_6, bundleWith, KEY, KEY2, NOW, rejectionOf }
 const LATER = new Date("2026-03-01T00:00:00Z");
 
 function store(now: () => Date = () => NOW): TrustStore {
-  return createTrustStore({ keys: [readTrustedKey(KEY.publicKey, 0)], threshold: 1, target: "production", expectedName: "acme", maxBytes: 1 << 20, now });
+  return createTrustStore(
+    { keys: [readTrustedKey(KEY.publicKey, 0)], threshold: 1, target: "production", expectedName: "acme", maxBytes: 1 << 20, now },
+    () => importKinds(["runtime", "data", "posture"], "test"),
+  );
 }
 
 async function activated(trust: TrustStore, bytes: Uint8Array): Promise<void> {

@@ -4,8 +4,9 @@ import {
   retrieve,
   trimSlash,
   utf8Decode
-} from "./chunk-JG6ZU2UD.js";
-import "./chunk-FAK7VVTX.js";
+} from "./chunk-7I3JHHXD.js";
+import "./chunk-T32L6RCN.js";
+import "./chunk-3D3V4LVQ.js";
 
 // src/loader/github-api.ts
 function githubReleaseApiUrl(spec, githubApiUrl) {

@@ -2,7 +2,8 @@
 import {
   BundleIntegrityError,
   BundleRetrievalError
-} from "./chunk-FAK7VVTX.js";
+} from "./chunk-T32L6RCN.js";
+import "./chunk-3D3V4LVQ.js";
 
 // src/loader/file-cache.ts
 import { mkdir } from "node:fs/promises";
