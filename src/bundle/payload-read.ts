@@ -70,10 +70,6 @@ export function readPayload(bytes: Uint8Array): ReadPayload {
   return { payload, targetsBytes: bytes.subarray(utf8Encode(text.slice(0, span[0])).length, bytes.length - utf8Encode(text.slice(span[1])).length) };
 }
 
-/** A number or literal: the text up to the next `,`, `]` or `}`. */
-const TOKEN = /[^,\]}]*/y;
-const LITERAL = /^(?:true|false|null)$/;
-
 /**
  * Where the top-level "targets" value lies in `text`, when one scan proves the text canonical:
  * no whitespace, each object's keys in strictly increasing code-unit order (so no duplicates),
@@ -114,10 +110,12 @@ export function canonicalTargetsSpan(text: string): [number, number] | undefined
       if (depth === 1 && start && !end) end = i;
       if (c !== 44) depth--;
     } else if (c !== 58) {
-      TOKEN.lastIndex = i;
-      const token = TOKEN.exec(text)![0];
-      if (!LITERAL.test(token) && String(Number(token)) !== token) return undefined;
-      i += token.length - 1;
+      // a number or literal, up to the next , ] or }
+      let j = i;
+      while (j < text.length && !",]}".includes(text[j]!)) j++;
+      const token = text.slice(i, j);
+      if (String(Number(token)) !== token && token !== "true" && token !== "false" && token !== "null") return undefined;
+      i = j - 1;
     }
   }
   return end ? [start, end] : undefined;
