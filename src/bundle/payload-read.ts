@@ -70,12 +70,15 @@ export function readPayload(bytes: Uint8Array): ReadPayload {
   return { payload, targetsBytes: bytes.subarray(utf8Encode(text.slice(0, span[0])).length, bytes.length - utf8Encode(text.slice(span[1])).length) };
 }
 
+/** An escape as JSON.stringify writes it: a short one, or \u00xx for a control character without one. */
+const ESCAPE = /^(?:["\\bfnrt]|u00(?:0[0-7bef]|1[\da-f]))/;
+
 /**
  * Where the top-level "targets" value lies in `text`, when one scan proves the text canonical:
  * no whitespace, each object's keys in strictly increasing code-unit order (so no duplicates),
- * only the short escapes JSON.stringify writes, numbers and literals as ECMAScript writes them,
- * nesting within the cap. Undefined when unsure (a \\u escape, a key with an escape or empty,
- * anything else): the exact check then decides. Only for text JSON.parse accepted.
+ * only the escapes JSON.stringify writes, numbers and literals as ECMAScript writes them,
+ * nesting within the cap. Undefined when unsure (a surrogate escape, a key with an escape or
+ * empty, anything else): the exact check then decides. Only for text JSON.parse accepted.
  */
 export function canonicalTargetsSpan(text: string): [number, number] | undefined {
   // the previous key of each open object or array, by depth
@@ -92,7 +95,7 @@ export function canonicalTargetsSpan(text: string): [number, number] | undefined
       i = text.indexOf('"', from);
       // the escapes before that quote, in order; an escaped quote does not end the string
       while (slash >= 0 && slash < i) {
-        if (!'"\\bfnrt'.includes(text[slash + 1]!)) return undefined;
+        if (!ESCAPE.test(text.slice(slash + 1, slash + 6))) return undefined;
         if (slash + 1 === i) i = text.indexOf('"', i + 1);
         slash = text.indexOf("\\", slash + 2);
       }
@@ -107,14 +110,14 @@ export function canonicalTargetsSpan(text: string): [number, number] | undefined
       if (++depth > MAX_PAYLOAD_DEPTH) return undefined;
       keys[depth] = "";
     } else if (c === 44 || c === 125 || c === 93) {
-      if (depth === 1 && start && !end) end = i;
+      if (depth === 1 && start) end ||= i;
       if (c !== 44) depth--;
     } else if (c !== 58) {
       // a number or literal, up to the next , ] or }
       let j = i;
       while (j < text.length && !",]}".includes(text[j]!)) j++;
       const token = text.slice(i, j);
-      if (String(Number(token)) !== token && token !== "true" && token !== "false" && token !== "null") return undefined;
+      if (`${+token}` !== token && token !== "true" && token !== "false" && token !== "null") return undefined;
       i = j - 1;
     }
   }

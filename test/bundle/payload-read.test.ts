@@ -220,6 +220,9 @@ describe("canonicalTargetsSpan (the scan that spares the exact check)", () => {
       ` ${text}`,
       `${text}\n`,
       text.replace('"name":"', '"name":"\\u0061'),
+      text.replace('"name":"', '"name":"\\u000a'),
+      text.replace('"name":"', '"name":"\\u001F'),
+      text.replace('"name":"', '"name":"\\/'),
       text.replace("{", '{"":1,'),
       text.replace("{", '{"\\"":1,'),
       text.replace("{", `{"a":${"[".repeat(64)}${"]".repeat(64)},`),
@@ -227,8 +230,8 @@ describe("canonicalTargetsSpan (the scan that spares the exact check)", () => {
     ];
     for (const other of unsure) expect(canonicalTargetsSpan(other), other.slice(0, 60)).toBeUndefined();
     expect(canonicalTargetsSpan(text.replace("{", `{"a":${"[".repeat(63)}${"]".repeat(63)},`))).toBeDefined();
-    // strings with the short escapes, an escaped quote or backslash just before the closing quote
-    const escaped = '{"b":"\\\\","c":"\\"q\\"","d":"\\n\\t\\b\\f\\r","e":"x\\\\\\""}';
+    // strings with the escapes JSON.stringify writes, an escaped quote or backslash just before the closing quote
+    const escaped = '{"b":"\\\\","c":"\\"q\\"","d":"\\n\\t\\b\\f\\r\\u0000\\u001f\\u000b","e":"x\\\\\\""}';
     const withEscapes = text.replace('"targets":{', `"targets":{"0":${escaped},`);
     const escapedSpan = canonicalTargetsSpan(withEscapes);
     expect(canonicalOfParsed(JSON.parse(withEscapes))).toBe(withEscapes);
