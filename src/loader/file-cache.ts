@@ -9,7 +9,7 @@
  *
  * Writes are atomic: a temporary file in the same directory, fsync, rename, fsync the directory.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { BundleIntegrityError, BundleRetrievalError } from "../bundle/errors.js";
 import { writeFilesAtomic } from "../io/atomic-write.js";
@@ -32,9 +32,33 @@ function isNotFound(e: unknown): boolean {
  * while reading rather than after; `signal` aborts between chunks.
  */
 export async function readFileBounded(path: string, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+  const bytes = await readRegularFile(path, maxBytes, signal);
+  if (bytes) return bytes;
   const read = await readBounded(path, maxBytes, { signal });
   if (read.status !== "ok") throw new BundleRetrievalError("TOO_LARGE", `${path}: more than the limit of ${maxBytes} bytes (endless data)`);
   return read.bytes;
+}
+
+/**
+ * A regular file within the cap in three thread-pool round trips (stat, open, one read) instead
+ * of five: the read asks for one byte more than the size the file had, so getting exactly that
+ * size back is its end, with no read to find it. Undefined for anything else (another kind of
+ * file, which is not opened here, a size over the cap, a file that changed in between), which
+ * `readBounded` then reads and decides as always.
+ */
+async function readRegularFile(path: string, maxBytes: number, signal: AbortSignal): Promise<Uint8Array | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile() || info.size > maxBytes) return undefined;
+  const handle = await open(path);
+  try {
+    signal.throwIfAborted();
+    const buffer = new Uint8Array(info.size + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return bytesRead === info.size ? buffer.subarray(0, bytesRead) : undefined;
+  } finally {
+    // a file only read: nothing waits on its close
+    handle.close().catch(() => undefined);
+  }
 }
 
 /** Parses the serial floor file; a corrupted one is an error, never silently a floor of 0. */

@@ -36,6 +36,9 @@ function pow(base: bigint, exponent: bigint): bigint {
   return result;
 }
 
+/** d = −121665/121666 mod p (RFC 8032 §5.1). */
+const D = ((P - 121665n) * pow(121666n, P - 2n)) % P;
+
 /**
  * Why 32 bytes are not a usable Ed25519 public key, or undefined: y must be below p, x² =
  * (y² − 1)/(d·y² + 1) must be a square, x = 0 needs a clear sign bit, and the point must not
@@ -45,10 +48,9 @@ export function publicKeyProblem(raw: Uint8Array): string | undefined {
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? raw[i]! & 0x7f : raw[i]!);
   const y2 = (y * y) % P;
-  // d = −121665/121666 mod p (RFC 8032 §5.1)
-  const D = ((P - 121665n) * pow(121666n, P - 2n)) % P;
-  const x2 = (((y2 - 1n + P) % P) * pow((D * y2 + 1n) % P, P - 2n)) % P;
-  if (y >= P || (x2 === 0n ? raw[31]! >> 7 : pow(x2, (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
+  // x² = u/v, a square exactly when u·v is one (v = d·y² + 1 is never 0, as −1/d is no square), so no inverse is needed
+  const u = (y2 - 1n + P) % P;
+  if (y >= P || (u === 0n ? raw[31]! >> 7 : pow(u * (D * y2 + 1n), (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y) ? "small-order (weak) Ed25519 point" : undefined;
 }
 

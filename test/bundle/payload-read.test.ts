@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { utf8Encode } from "../../src/bundle/bytes.js";
 import { canonicalJson } from "../../src/bundle/canonical-json.js";
 import type { BundleError } from "../../src/bundle/errors.js";
-import { canonicalOfParsed, readPayload } from "../../src/bundle/payload-read.js";
+import { canonicalOfParsed, canonicalTargetsSpan, readPayload } from "../../src/bundle/payload-read.js";
 import { samplePayload } from "./fixtures.js";
 
 describe("canonicalOfParsed", () => {
@@ -158,5 +158,83 @@ describe("readPayload pins (each way a payload is refused, and the targets' byte
     expect(formatError(JSON.stringify(p))).toMatch(/lone surrogate/);
     p.x_note = "\\ud800";
     expect(() => readPayload(utf8Encode(JSON.stringify(p)))).not.toThrow();
+  });
+});
+
+describe("canonicalTargetsSpan (the scan that spares the exact check)", () => {
+  const key = fc.constantFrom("", "a", "b", "0", "1", "10", "9", "é", "\u{1F600}", "__proto__", "z", 'q"', "\\", "\n", "\u0001", "targets");
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string({ unit: "grapheme" }),
+      fc.constantFrom("\ud800", "a\u0001b", "\t\"\\/", "\u2028"),
+      tie("array"),
+      tie("object"),
+    ),
+    array: fc.array(tie("value"), { maxLength: 3 }),
+    object: fc.dictionary(key, tie("value"), { maxKeys: 4 }),
+  })).value;
+  // JSON text spelled canonically, as JSON.stringify writes it, or with whitespace, numbers
+  // spelled otherwise, keys repeated or a \u escape where a plain character would do
+  const spelled = fc.tuple(fc.dictionary(key, json, { maxKeys: 5 }), fc.constantFrom("canonical", "stringify", "spaced", "number", "repeat", "escape")).map(([value, how]) => {
+    const canonical = canonicalOfParsed(value);
+    if (how === "canonical") return canonical;
+    if (how === "stringify") return JSON.stringify(value);
+    if (how === "spaced") return JSON.stringify(value, null, 1);
+    if (how === "number") return canonical.replace(/(?<=[:,[])(-?\d+)(?=[,\]}])/, "$1.0");
+    if (how === "repeat") return canonical.replace(/^\{("[^"]*":[^,{}[\]]*),/, "{$1,$1,");
+    return canonical.replace(/(?<=")a/, "\\u0061");
+  });
+
+  it("proves only canonical text canonical, and finds the top-level targets' value where it is", () => {
+    let proved = 0;
+    fc.assert(
+      fc.property(spelled, (text) => {
+        const value = JSON.parse(text) as Record<string, unknown>;
+        const span = canonicalTargetsSpan(text);
+        if (span === undefined) return;
+        proved++;
+        expect(canonicalOfParsed(value)).toBe(text);
+        expect(text.slice(...span)).toBe(canonicalOfParsed(value.targets));
+        expect(text.slice(0, span[0]).endsWith('"targets":')).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+    // most generated texts carry no targets field: some must still have been proved
+    expect(proved).toBeGreaterThan(20);
+  });
+
+  it("proves a built payload canonical, and is unsure of what only the exact check can decide", () => {
+    const text = new TextDecoder().decode(samplePayload().bytes);
+    const span = canonicalTargetsSpan(text);
+    expect(span).toBeDefined();
+    expect(JSON.parse(text.slice(...span!))).toEqual(JSON.parse(text).targets);
+    const unsure = [
+      text.replace('"serial":4', '"serial":4.0'),
+      text.replace('"serial":4', '"serial":4,"serial":4'),
+      text.replace(":", ": "),
+      ` ${text}`,
+      `${text}\n`,
+      text.replace('"name":"', '"name":"\\u0061'),
+      text.replace('"name":"', '"name":"\\u000a'),
+      text.replace('"name":"', '"name":"\\u001F'),
+      text.replace('"name":"', '"name":"\\/'),
+      text.replace("{", '{"":1,'),
+      text.replace("{", '{"\\"":1,'),
+      text.replace("{", `{"a":${"[".repeat(64)}${"]".repeat(64)},`),
+      text.replace('"targets":', '"targetz":'),
+    ];
+    for (const other of unsure) expect(canonicalTargetsSpan(other), other.slice(0, 60)).toBeUndefined();
+    expect(canonicalTargetsSpan(text.replace("{", `{"a":${"[".repeat(63)}${"]".repeat(63)},`))).toBeDefined();
+    // strings with the escapes JSON.stringify writes, an escaped quote or backslash just before the closing quote
+    const escaped = '{"b":"\\\\","c":"\\"q\\"","d":"\\n\\t\\b\\f\\r\\u0000\\u001f\\u000b","e":"x\\\\\\""}';
+    const withEscapes = text.replace('"targets":{', `"targets":{"0":${escaped},`);
+    const escapedSpan = canonicalTargetsSpan(withEscapes);
+    expect(canonicalOfParsed(JSON.parse(withEscapes))).toBe(withEscapes);
+    expect(escapedSpan && JSON.parse(withEscapes.slice(...escapedSpan))["0"]).toEqual(JSON.parse(escaped));
   });
 });

@@ -1,5 +1,5 @@
 /** The file cache: exact verified bytes and the serial floor survive restarts; tampering is caught. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -182,6 +182,30 @@ describe("file sources", () => {
     writeFileSync(path, new Uint8Array(300_000));
     expect((await rejectionOf(track(optionsFor(path, { maxBytes: 100_000 })).load())).code).toBe("TOO_LARGE");
     await expect(readFileBounded(path, 100_000, new AbortController().signal)).rejects.toMatchObject({ code: "TOO_LARGE" });
+  });
+
+  it("reads a file's exact bytes at the cap and below it, an empty file and a file whose size says nothing; refuses one byte more, endless data and a folder", async () => {
+    const signal = new AbortController().signal;
+    const path = join(dir, "exact.bin");
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) % 251);
+    writeFileSync(path, bytes);
+    expect(await readFileBounded(path, 70_000, signal)).toEqual(bytes);
+    expect(await readFileBounded(path, 1_000_000, signal)).toEqual(bytes);
+    await expect(readFileBounded(path, 69_999, signal)).rejects.toMatchObject({ code: "TOO_LARGE", message: `${path}: more than the limit of 69999 bytes (endless data)` });
+    writeFileSync(path, new Uint8Array(0));
+    expect(await readFileBounded(path, 10, signal)).toEqual(new Uint8Array(0));
+    if (existsSync("/dev/zero")) await expect(readFileBounded("/dev/zero", 100_000, signal)).rejects.toMatchObject({ code: "TOO_LARGE" });
+    // a regular file that says it is empty but is not
+    if (existsSync("/proc/self/status")) expect(new TextDecoder().decode(await readFileBounded("/proc/self/status", 1_000_000, signal))).toMatch(/^Name:/);
+    await expect(readFileBounded(dir, 1_000, signal)).rejects.toMatchObject({ code: "EISDIR" });
+  });
+
+  it("an aborted read throws the signal's reason", async () => {
+    const path = join(dir, "aborted.bin");
+    writeFileSync(path, new Uint8Array(10));
+    const aborted = new AbortController();
+    aborted.abort(new Error("stop"));
+    await expect(readFileBounded(path, 100, aborted.signal)).rejects.toThrow("stop");
   });
 
   it("a missing file fails with FETCH_FAILED", async () => {
