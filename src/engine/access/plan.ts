@@ -40,7 +40,7 @@ export function actionPlan(met: readonly CompiledStatement[], prefixes: PrefixTa
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
       // the deepest prefix of the resource that has statements (the others add none)
-      const deepest = prefixes.mapOf(new Map([...own.keys()].map((n) => [n, n])));
+      const deepest = prefixes.mapOf(own.keys());
       return (resource, context) => {
         const once: Tables = { program: [], approval };
         return decide(once, addTable(once.program, metAlong(deepest(resource))), resource, context);
@@ -51,7 +51,7 @@ export function actionPlan(met: readonly CompiledStatement[], prefixes: PrefixTa
   /** Where the table of each prefix that has statements (the root too) starts in the program. */
   const starts = new Map<number, number>();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, prefixes.mapOf(starts));
+  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
 }
 
 /** The table of the deepest prefix of the resource that has one (the root has one). */

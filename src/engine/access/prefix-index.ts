@@ -36,10 +36,11 @@ export interface PrefixTable {
   /** The deepest prefix `value` starts with; 0 when it has none. After {@link seal}. */
   readonly deepest: PrefixMap;
   /**
-   * A lookup among some prefixes only (after {@link seal}): `entries` maps prefix numbers to
-   * values and must hold the root's (0), answered when the string has none of the others.
+   * A lookup among some prefixes only (after {@link seal}), by number, the root (0) among them,
+   * answered when the string has none of the others; each prefix's value is its number or, when
+   * `values` is given, the value it holds for it.
    */
-  mapOf(entries: ReadonlyMap<number, number>): PrefixMap;
+  mapOf(numbers: Iterable<number>, values?: ReadonlyMap<number, number>): PrefixMap;
 }
 
 export function prefixTable(): PrefixTable {
@@ -60,7 +61,7 @@ export function prefixTable(): PrefixTable {
       pool = prefixes.join("");
       prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
       const self = table as { parents: readonly number[]; deepest: PrefixMap };
-      self.deepest = table.mapOf(new Map(prefixes.map((_, n) => [n, n])));
+      self.deepest = table.mapOf(prefixes.keys());
       // the parent: the deepest prefix of the prefix without its last `/`
       self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
     },
@@ -71,16 +72,18 @@ export function prefixTable(): PrefixTable {
 
     deepest: () => 0,
 
-    mapOf(entries) {
-      const root = entries.get(0) as number;
-      const bits = 32 - Math.clz32(2 * entries.size);
+    mapOf(list, values) {
+      const chosen = [...list];
+      const valueOf = (n: number): number => values?.get(n) ?? n;
+      const root = valueOf(0);
+      const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
       /** Quads (hash, value, start in the pool, length) by slot; length 0 marks an empty slot. */
       const quads = new Int32Array(4 << bits);
       /** Bit d (31: d or more) when some prefix has d `/`: a walk records only those depths. */
       let depths = 0;
       let most = 0;
-      for (const [n, value] of entries) {
+      for (const n of chosen) {
         const prefix = prefixes[n] as string;
         let hash = 0;
         let depth = 0;
@@ -94,7 +97,7 @@ export function prefixTable(): PrefixTable {
         most = Math.max(most, depth);
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
-        quads.set([hash, value, at[n] as number, prefix.length], 4 * s);
+        quads.set([hash, valueOf(n), at[n] as number, prefix.length], 4 * s);
       }
       return (value) => {
         let count = 0;
