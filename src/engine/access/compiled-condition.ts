@@ -141,8 +141,8 @@ export function ipReader(): IpReader {
   let last: IpAddress | number | undefined;
   return (value) => {
     if (value !== lastValue) {
-      const v4 = typeof value === "string" && !value.includes(":") ? parseIpv4(value) : undefined;
-      last = v4 !== undefined ? v4 >> 0 : typeof value === "string" ? parseIp(value) : undefined;
+      const address = typeof value === "string" ? (value.includes(":") ? parseIp(value) : parseIpv4(value)) : undefined;
+      last = typeof address === "number" ? address >> 0 : address;
       lastValue = value;
     }
     return last;
