@@ -72,8 +72,7 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
       const candidates = [...(byService.get("") ?? []), ...((colon < 0 ? undefined : byService.get(action.slice(0, colon + 1))) ?? [])];
       plan = actionPlan(
         candidates.filter((s) => actionMatches(s, action)),
-        prefixes.numberOf,
-        prefixes.parents,
+        prefixes,
         approvalFor(access, action),
       );
       // bounded, so a caller sending endless distinct actions cannot grow memory
@@ -84,8 +83,7 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
   };
 
   const authorize = (request: AccessRequest): AccessDecision => {
-    const { resource } = request;
-    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
+    return planFor(request.action)(request.resource, request.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }

@@ -71,16 +71,27 @@ const anyRest =
 
 const passes = (rest: ResourceRest, resource: string): boolean => (typeof rest === "string" ? rest === resource : rest === undefined || rest(resource));
 
-/** The decision of the table at `at` for a request with this resource and context. */
+/**
+ * The decision of the table at `at` for a request with this resource and context. It makes no
+ * closure (its variables stay off the heap): those are made by {@link remembered} and {@link afresh}.
+ */
 export function decide({ program, approval }: Tables, at: number, resource: string, context: RequestContext): AccessDecision {
   const count = program[at] as number;
+  if (count > MEMO_BITS) return afresh(program, at, approval, resource, context);
   // where the tested entries start
-  const first = at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
-  if (count > MEMO_BITS) return make(program, at, first, approval, (i) => applies(program, first + ENTRY * i, resource, context));
+  const first = at + 2 + (1 << count);
   let bits = 0;
   for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
-  return (program[at + 2 + bits] ??= Object.freeze(make(program, at, first, approval, (i) => (bits >> i) & 1))) as AccessDecision;
+  return (program[at + 2 + bits] ?? remembered(program, at, first, approval, bits)) as AccessDecision;
 }
+
+/** The decision for the bit set of the tested statements that apply, made once and kept in the table. */
+const remembered = (program: Word[], at: number, first: number, approval: ApprovalRequirement | undefined, bits: number): AccessDecision =>
+  (program[at + 2 + bits] = Object.freeze(make(program, at, first, approval, (i) => (bits >> i) & 1)));
+
+/** The decision of a table with too many tested statements to remember one per set. */
+const afresh = (program: Word[], at: number, approval: ApprovalRequirement | undefined, resource: string, context: RequestContext): AccessDecision =>
+  make(program, at, at + 2, approval, (i) => applies(program, at + 2 + ENTRY * i, resource, context));
 
 /** Whether the tested statement at `k` applies: resource rest, NotResource, Condition ("error" applies for a Deny only). */
 function applies(program: readonly Word[], k: number, resource: string, context: RequestContext): boolean {

@@ -10,25 +10,19 @@
  */
 import { addTable, decide } from "./decision-table.js";
 import type { Met, Tables } from "./decision-table.js";
+import type { PrefixTable } from "./prefix-index.js";
 import type { CompiledStatement } from "./statement.js";
 import type { AccessDecision, ApprovalRequirement, RequestContext } from "./types.js";
 
 /** Entries merging may copy beyond eight per statement. */
 const MERGE_BUDGET = 4096;
 
-/** The decision for a resource whose deepest prefix is `node`. */
-export type ActionPlan = (node: number, resource: string, context: RequestContext) => AccessDecision;
+/** The decision for a request of the action. */
+export type ActionPlan = (resource: string, context: RequestContext) => AccessDecision;
 
-/**
- * `met`: the statements whose action part matches; `numberOf`: the number of a filing's prefix;
- * `parents`: of each prefix number.
- */
-export function actionPlan(
-  met: readonly CompiledStatement[],
-  numberOf: (prefix: string) => number,
-  parents: readonly number[],
-  approval: ApprovalRequirement | undefined,
-): ActionPlan {
+/** `met`: the statements whose action part matches; `prefixes`: where their filings' prefixes are numbered (sealed). */
+export function actionPlan(met: readonly CompiledStatement[], prefixes: PrefixTable, approval: ApprovalRequirement | undefined): ActionPlan {
+  const { numberOf, parents } = prefixes;
   const own = new Map<number, Met[]>([[0, []]]);
   for (const statement of met) {
     for (const { prefix, rest } of statement.filings) {
@@ -45,9 +39,11 @@ export function actionPlan(
   let budget = MERGE_BUDGET + 8 * met.length;
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
-      return (node, resource, context) => {
+      // the deepest prefix of the resource that has statements (the others add none)
+      const deepest = prefixes.mapOf(own.keys());
+      return (resource, context) => {
         const once: Tables = { program: [], approval };
-        return decide(once, addTable(once.program, metAlong(node)), resource, context);
+        return decide(once, addTable(once.program, metAlong(deepest(resource))), resource, context);
       };
     }
   }
@@ -55,15 +51,10 @@ export function actionPlan(
   /** Where the table of each prefix that has statements (the root too) starts in the program. */
   const starts = new Map<number, number>();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, starts, parents);
+  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
 }
 
-function lookup(tables: Tables, starts: Map<number, number>, parents: readonly number[]): ActionPlan {
-  return (node, resource, context) => {
-    // the table of `node`, or of its nearest parent that has one (the root has one)
-    for (let n = node; ; n = parents[n] as number) {
-      const at = starts.get(n);
-      if (at !== undefined) return decide(tables, at, resource, context);
-    }
-  };
+/** The table of the deepest prefix of the resource that has one (the root has one). */
+function lookup(tables: Tables, startOf: (resource: string) => number): ActionPlan {
+  return (resource, context) => decide(tables, startOf(resource), resource, context);
 }

@@ -5,10 +5,12 @@
  * value once and answers the deepest prefix it really starts with; the parents of that one are
  * then every other prefix it has, so its cost follows the value, not the number of prefixes.
  *
- * Prefixes sit in an open-addressing table of typed arrays by a hash of their characters. A
- * lookup hashes the value's `/`-ended prefixes of the depths some prefix has, then from the
- * deepest takes the first prefix whose hash matches and whose characters it checks (usually one
- * comparison): a hash collision costs a comparison and never mixes two prefixes.
+ * A lookup may also be made among some prefixes only ({@link PrefixTable.mapOf}): each action's
+ * plan keeps one over the prefixes it has statements under, so a decision reads a small table
+ * of its own. Such prefixes sit in an open-addressing typed array by a hash of their characters.
+ * A lookup hashes the value's `/`-ended prefixes of the depths some prefix has, then from the
+ * deepest takes the first prefix whose hash and length match and whose characters it checks
+ * (usually one comparison): a hash collision costs a comparison and never mixes two prefixes.
  */
 
 const SLASH = 47;
@@ -19,79 +21,108 @@ const step = (hash: number, code: number): number => (Math.imul(hash, 31) + code
 /** Slot of a hash in a table of 2^bits slots. */
 const slotOf = (hash: number, bits: number): number => Math.imul(hash, 0x9e3779b1) >>> (32 - bits);
 
+/** The value kept for the deepest of some prefixes that a string starts with (see {@link PrefixTable.mapOf}). */
+export type PrefixMap = (value: string) => number;
+
 export interface PrefixTable {
   /** Adds `prefix` ("" or `/`-ended) when new. Only before {@link seal}. */
   add(prefix: string): void;
-  /** Done adding: builds the hash table and the parents. */
+  /** Done adding: lays the prefixes out for lookups and finds the parents. */
   seal(): void;
   /** The number of a prefix added: 0 for "". */
   numberOf(prefix: string): number;
   /** The parent of each prefix by number (the root's is 0). */
   readonly parents: readonly number[];
-  /** The deepest prefix `value` starts with; 0 when it has none. */
-  deepest(value: string): number;
+  /** The deepest prefix `value` starts with; 0 when it has none. After {@link seal}. */
+  readonly deepest: PrefixMap;
+  /**
+   * A lookup among some prefixes only (after {@link seal}), by number, the root (0) among them,
+   * answered when the string has none of the others; each prefix's value is its number or, when
+   * `values` is given, the value it holds for it.
+   */
+  mapOf(numbers: Iterable<number>, values?: ReadonlyMap<number, number>): PrefixMap;
 }
 
 export function prefixTable(): PrefixTable {
   const prefixes = [""];
   const numbers = new Map<string, number>([["", 0]]);
-  /** Pairs (hash, prefix number) by slot; number 0 marks an empty slot. */
-  let slots = new Int32Array(2);
-  let bits = 0;
-  /** The most `/` in a prefix: a walk stops there. */
-  let maxDepth = 0;
   /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
   const walk: number[] = [];
+  /** Every prefix's characters end to end (one flat string), and where each starts. */
+  let pool = "";
+  const at: number[] = [];
 
   const table: PrefixTable = {
     add(prefix) {
-      if (numbers.has(prefix)) return;
-      numbers.set(prefix, prefixes.push(prefix) - 1);
-      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
     },
 
     seal() {
-      bits = 32 - Math.clz32(2 * prefixes.length);
-      slots = new Int32Array(2 << bits);
-      prefixes.forEach((prefix, n) => {
-        let hash = 0;
-        for (let i = 0; i < prefix.length; i++) hash = step(hash, prefix.charCodeAt(i));
-        if (n === 0) return;
-        let s = slotOf(hash, bits);
-        while (slots[2 * s + 1] !== 0) s = (s + 1) & ((1 << bits) - 1);
-        slots[2 * s] = hash;
-        slots[2 * s + 1] = n;
-      });
+      pool = prefixes.join("");
+      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      const self = table as { parents: readonly number[]; deepest: PrefixMap };
+      self.deepest = table.mapOf(prefixes.keys());
       // the parent: the deepest prefix of the prefix without its last `/`
-      (table as { parents: readonly number[] }).parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
     },
 
     numberOf: (prefix) => numbers.get(prefix) as number,
 
     parents: [0],
 
-    deepest(value) {
-      let count = 0;
-      for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
-        const code = value.charCodeAt(i);
-        hash = step(hash, code);
-        if (code === SLASH) {
-          depth++;
-          walk[count++] = hash;
-          walk[count++] = i + 1;
-        }
-      }
+    deepest: () => 0,
+
+    mapOf(list, values) {
+      const chosen = [...list];
+      const valueOf = (n: number): number => values?.get(n) ?? n;
+      const root = valueOf(0);
+      const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
-      while (count > 0) {
-        const length = walk[--count] as number;
-        const hash = walk[--count] as number;
-        for (let s = slotOf(hash, bits), n = slots[2 * s + 1] as number; n !== 0; s = (s + 1) & mask, n = slots[2 * s + 1] as number) {
-          const prefix = prefixes[n] as string;
-          // `indexOf` stops at once when the prefix is there, the case that matters
-          if (slots[2 * s] === hash && prefix.length === length && value.indexOf(prefix) === 0) return n;
+      /** Quads (hash, value, start in the pool, length) by slot; length 0 marks an empty slot. */
+      const quads = new Int32Array(4 << bits);
+      /** Bit d (31: d or more) when some prefix has d `/`: a walk records only those depths. */
+      let depths = 0;
+      let most = 0;
+      for (const n of chosen) {
+        const prefix = prefixes[n] as string;
+        let hash = 0;
+        let depth = 0;
+        for (let i = 0; i < prefix.length; i++) {
+          const code = prefix.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH) depth++;
         }
+        if (n === 0) continue;
+        depths |= 1 << Math.min(depth, 31);
+        most = Math.max(most, depth);
+        let s = slotOf(hash, bits);
+        while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
+        quads.set([hash, valueOf(n), at[n] as number, prefix.length], 4 * s);
       }
-      return 0;
+      return (value) => {
+        let count = 0;
+        for (let i = 0, hash = 0, depth = 0; i < value.length && depth < most; i++) {
+          const code = value.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH && (depths >>> Math.min(++depth, 31)) & 1) {
+            walk[count++] = hash;
+            walk[count++] = i + 1;
+          }
+        }
+        while (count > 0) {
+          const length = walk[--count] as number;
+          const hash = walk[--count] as number;
+          for (let s = slotOf(hash, bits); quads[4 * s + 3] !== 0; s = (s + 1) & mask) {
+            if (quads[4 * s] !== hash || quads[4 * s + 3] !== length) continue;
+            // the characters, from the end (where neighbouring prefixes differ)
+            const start = quads[4 * s + 2] as number;
+            let i = length - 1;
+            while (i >= 0 && value.charCodeAt(i) === pool.charCodeAt(start + i)) i--;
+            if (i < 0) return quads[4 * s + 1] as number;
+          }
+        }
+        return root;
+      };
     },
   };
   return table;

@@ -166,6 +166,22 @@ describe.each(implementations)("conditions (%s)", (_name, evaluate) => {
       check({ IpAddress: { ip: ranges } }, { ip: "192.168.0.1" }, false);
       check({ IpAddress: { ip: ranges } }, {}, false);
     });
+    it("IPv4 ranges and addresses from 128.0.0.0 up (the top bit set)", () => {
+      const high = ["172.16.0.0/12", "192.168.0.0/16", "255.255.255.255"];
+      check({ IpAddress: { ip: high } }, { ip: "172.31.255.254" }, true);
+      check({ IpAddress: { ip: high } }, { ip: "172.32.0.1" }, false);
+      check({ IpAddress: { ip: high } }, { ip: "192.168.7.9" }, true);
+      check({ IpAddress: { ip: high } }, { ip: "192.169.0.1" }, false);
+      check({ IpAddress: { ip: high } }, { ip: "255.255.255.255" }, true);
+      check({ IpAddress: { ip: high } }, { ip: "255.255.255.254" }, false);
+      check({ IpAddress: { ip: high } }, { ip: "::ffff:192.168.7.9" }, true);
+      check({ IpAddress: { ip: high } }, { ip: "10.1.2.3" }, false);
+      check({ IpAddress: { ip: ["0.0.0.0/0"] } }, { ip: "200.1.2.3" }, true);
+      check({ IpAddress: { ip: ["128.0.0.0/1"] } }, { ip: "127.255.255.255" }, false);
+      check({ IpAddress: { ip: ["::/0"] } }, { ip: "200.1.2.3" }, false);
+      check({ NotIpAddress: { ip: high } }, { ip: "192.168.7.9" }, false);
+      check({ NotIpAddress: { ip: high } }, { ip: "192.169.0.1" }, true);
+    });
     it("NotIpAddress: in none of the ranges; a missing key passes (IAM)", () => {
       check({ NotIpAddress: { ip: ranges } }, { ip: "192.168.0.1" }, true);
       check({ NotIpAddress: { ip: ranges } }, { ip: "10.1.2.3" }, false);
