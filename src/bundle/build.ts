@@ -22,7 +22,7 @@ import type { EdictConfig } from "../model/types.js";
 import { parseDuration } from "../model/values/units.js";
 import { utf8Encode } from "./bytes.js";
 import { toSha256sumLine } from "./digest.js";
-import { sha256HexNative, useNodeHashes } from "./digest-node.js";
+import { sha256HexNative } from "./digest-node.js";
 import { signEnvelope, toEnvelopeBytes } from "./dsse.js";
 import { BundleKeyError, BundleTrustError } from "./errors.js";
 import type { PrivateKey, PublicKey } from "./keys.js";
@@ -31,10 +31,11 @@ import { buildPayload, digestTargets, toTargetsRecord } from "./payload-build.js
 import type { BundlePayload, SourceRef } from "./payload.js";
 import { verifyBundle } from "./verify.js";
 import { nextRelease, releaseTag } from "./version.js";
+import { useNodeNatives } from "./node-natives.js";
 import type { Release, Verdict } from "./version.js";
 
-// a build signs and re-verifies megabytes: Node's native hashes, the same digests as the pure ones
-useNodeHashes();
+// a build signs and re-verifies megabytes: Node's native hashes and codecs, the same results as the pure ones
+useNodeNatives();
 
 /** edict.yaml `bundle.expires` when unset. */
 export const DEFAULT_EXPIRES = "30d";

@@ -11,7 +11,7 @@
  * module adds parsing, signing and the synchronous Ed25519 of `PublicKey.verify`.
  */
 import { fromBase64Either, toBase64 } from "./base64.js";
-import { utf8Decode } from "./bytes.js";
+import { codecs } from "./codecs.js";
 import { canonicalBytes, canonicalJson } from "./canonical-json.js";
 import { checkSigned, explainEnvelopeProblem, formatError, toDsseEnvelope, verifyThreshold } from "./dsse-checks.js";
 import type { DsseEnvelope, DsseSignature, SignatureOf } from "./dsse-checks.js";
@@ -59,7 +59,7 @@ export function signEnvelope(payload: Uint8Array, payloadType: string, privateKe
     seen.add(key.keyid);
     signatures.push({ keyid: key.keyid, sig: toBase64(key.sign(message)) });
   }
-  return { payloadType, payload: toBase64(payload), signatures };
+  return { payloadType, payload: codecs.toBase64(payload), signatures };
 }
 
 /** The envelope as RFC 8785 canonical JSON bytes, so a build is byte-for-byte reproducible. */
@@ -89,7 +89,7 @@ export function parseEnvelope(input: Uint8Array | string | DsseEnvelope): DsseEn
   if (input instanceof Uint8Array || typeof input === "string") {
     let text: string;
     try {
-      text = typeof input === "string" ? input : utf8Decode(input);
+      text = typeof input === "string" ? input : codecs.utf8Decode(input);
     } catch (e) {
       throw formatError("envelope is not valid UTF-8", e);
     }

@@ -9,6 +9,7 @@
  * needs state (the highest serial seen), so it is the loader's job (`checkSerialNotBelow`).
  */
 import { fromBase64 } from "./base64.js";
+import { codecs } from "./codecs.js";
 import { bytesEqual, utf8Decode } from "./bytes.js";
 import { canonicalBytes } from "./canonical-json.js";
 import { sha256Hex } from "./digest.js";
@@ -94,7 +95,7 @@ function readBundleEnvelope(bytes: Uint8Array): { envelope: DsseEnvelope; payloa
   try {
     // strict base64 decodes only the one spelling toBase64 gives (alphabet, padding, trailing bits),
     // so decoding is the canonical check
-    payload = fromBase64(envelope.payload);
+    payload = codecs.fromBase64(envelope.payload);
     for (const { sig } of envelope.signatures) fromBase64(sig);
     if (!bytesEqual(toEnvelopeBytes(envelope), bytes)) payload = undefined;
   } catch {
