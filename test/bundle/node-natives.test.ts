@@ -41,6 +41,17 @@ describe("useNodeNatives", () => {
     expect(key.publicKey.verify(flipped, pureSignature)).toBe(false);
   });
 
+  it("signs as @noble's Ed25519 does, for any seed and message", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 3_000 }), (seed, data) => {
+        const signed = PrivateKey.fromSeed(seed).sign(data);
+        expect(signed).toEqual(ed.sign(data, seed));
+        expect(Object.getPrototypeOf(signed)).toBe(Uint8Array.prototype);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("encodes base64 as toBase64 does", () => {
     expect(codecs.toBase64).not.toBe(toBase64);
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
