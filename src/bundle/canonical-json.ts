@@ -77,6 +77,13 @@ const isWellFormed: (s: string) => boolean =
 
 const encoder = new TextEncoder();
 
+/** Any code unit a string cannot be copied with as it is: control characters, quote, backslash, non-ASCII. */
+const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+/** Outputs shorter than this are copied out of the writer's buffer (see `bytes`). */
+const COPY_BELOW = 1 << 20;
+/** Strings at least this long take the native path; shorter ones are cheaper to copy by hand. */
+const LONG_STRING = 1024;
+
 /**
  * Writes canonical JSON as UTF-8 bytes in one pass, checking as it goes what `assertJsonValue`
  * checks; stops with `NOT_I_JSON` at the first doubt. Strings of printable ASCII (nearly all of
@@ -121,6 +128,13 @@ class CanonicalWriter {
     const buf = this.buf;
     let at = this.at;
     buf[at++] = 0x22;
+    // a long string (a base64 payload) is checked by one native scan and copied by the encoder
+    if (n >= LONG_STRING && !NOT_PLAIN_ASCII.test(value)) {
+      at += encoder.encodeInto(value, buf.subarray(at)).written;
+      buf[at++] = 0x22;
+      this.at = at;
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const c = value.charCodeAt(i);
       // control characters, quote, backslash and non-ASCII: JSON.stringify's escaping and UTF-8
@@ -196,8 +210,13 @@ class CanonicalWriter {
     this.byte(0x7d);
   }
 
+  /**
+   * The bytes written. A large output is a view of the writer's buffer, at least half of which it
+   * fills (it doubles as it grows), rather than a copy of megabytes; a small one is copied, so it
+   * does not hold a mostly empty buffer.
+   */
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.at);
+    return this.at >= COPY_BELOW ? this.buf.subarray(0, this.at) : this.buf.slice(0, this.at);
   }
 }
 

@@ -11,8 +11,8 @@
  * module adds parsing, signing and the synchronous Ed25519 of `PublicKey.verify`.
  */
 import { fromBase64Either, toBase64 } from "./base64.js";
-import { utf8Decode, utf8Encode } from "./bytes.js";
-import { canonicalJson } from "./canonical-json.js";
+import { codecs } from "./codecs.js";
+import { canonicalBytes, canonicalJson } from "./canonical-json.js";
 import { checkSigned, explainEnvelopeProblem, formatError, toDsseEnvelope, verifyThreshold } from "./dsse-checks.js";
 import type { DsseEnvelope, DsseSignature, SignatureOf } from "./dsse-checks.js";
 import { BundleIntegrityError, BundleKeyError } from "./errors.js";
@@ -59,18 +59,23 @@ export function signEnvelope(payload: Uint8Array, payloadType: string, privateKe
     seen.add(key.keyid);
     signatures.push({ keyid: key.keyid, sig: toBase64(key.sign(message)) });
   }
-  return { payloadType, payload: toBase64(payload), signatures };
+  return { payloadType, payload: codecs.toBase64(payload), signatures };
 }
 
 /** The envelope as RFC 8785 canonical JSON bytes, so a build is byte-for-byte reproducible. */
 export function toEnvelopeBytes(envelope: DsseEnvelope): Uint8Array {
-  return utf8Encode(toEnvelopeJson(envelope));
+  return canonicalBytes(envelopeFields(envelope));
 }
 
 /** The envelope as RFC 8785 canonical JSON text. */
 export function toEnvelopeJson(envelope: DsseEnvelope): string {
+  return canonicalJson(envelopeFields(envelope));
+}
+
+/** Only the DSSE fields, so nothing else an envelope object carries is written. */
+function envelopeFields(envelope: DsseEnvelope): object {
   const signatures = envelope.signatures.map((s) => (s.keyid === undefined ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig }));
-  return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
+  return { payloadType: envelope.payloadType, payload: envelope.payload, signatures };
 }
 
 
@@ -84,7 +89,7 @@ export function parseEnvelope(input: Uint8Array | string | DsseEnvelope): DsseEn
   if (input instanceof Uint8Array || typeof input === "string") {
     let text: string;
     try {
-      text = typeof input === "string" ? input : utf8Decode(input);
+      text = typeof input === "string" ? input : codecs.utf8Decode(input);
     } catch (e) {
       throw formatError("envelope is not valid UTF-8", e);
     }
@@ -144,6 +149,18 @@ function normaliseTrust(options: VerifyEnvelopeOptions): { keys: PublicKey[]; th
  * });
  */
 export function verifyEnvelope(input: Uint8Array | string | DsseEnvelope, options: VerifyEnvelopeOptions): VerifiedEnvelope {
+  return verifyEnvelopeWith(input, options, decodePayload);
+}
+
+/**
+ * `verifyEnvelope`, the payload's bytes read by `payloadOf` from the checked envelope: a caller
+ * that decoded them already (verifyBundle, from the file's strict base64) hands them over.
+ */
+export function verifyEnvelopeWith(
+  input: Uint8Array | string | DsseEnvelope,
+  options: VerifyEnvelopeOptions,
+  payloadOf: (envelope: DsseEnvelope) => Uint8Array,
+): VerifiedEnvelope {
   const { keys, threshold } = normaliseTrust(options);
   const envelope = parseEnvelope(input);
 
@@ -156,15 +173,19 @@ export function verifyEnvelope(input: Uint8Array | string | DsseEnvelope, option
   }
   checkSigned(envelope);
 
-  let payload: Uint8Array;
-  try {
-    payload = fromBase64Either(envelope.payload);
-  } catch (e) {
-    throw formatError(`envelope: payload is not valid base64 (${(e as Error).message})`, e);
-  }
+  const payload = payloadOf(envelope);
   const message = pae(envelope.payloadType, payload);
   const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key, sig) => key.verify(message, sig));
   return { payload, payloadType: envelope.payloadType, keyids };
+}
+
+/** The payload's bytes: standard or URL-safe base64, as DSSE allows. */
+function decodePayload(envelope: DsseEnvelope): Uint8Array {
+  try {
+    return fromBase64Either(envelope.payload);
+  } catch (e) {
+    throw formatError(`envelope: payload is not valid base64 (${(e as Error).message})`, e);
+  }
 }
 
 /** The signatures' bytes, decoded one by one as the threshold walk reaches them, so a malformed one fails where it stands. */

@@ -8,3 +8,13 @@ import { sha512 } from "@noble/hashes/sha2.js";
 ed.hashes.sha512 = sha512;
 
 export { ed };
+
+/**
+ * How a message is signed with a 32-byte seed: @noble's Ed25519, unless a Node-side module
+ * installs Node's native one (`useNodeNatives`), which gives the same signature (RFC 8032
+ * signing is deterministic).
+ */
+export const signer: { sign: (message: Uint8Array, seed: Uint8Array) => Uint8Array } = {
+  sign: (message, seed) => ed.sign(message, seed),
+};
+

@@ -11,7 +11,7 @@
 import { fromBase64Either } from "./base64.js";
 import { assertBytes, bytesEqual, fromHex, toHex } from "./bytes.js";
 import { sha256 } from "./digest.js";
-import { ed } from "./ed25519.js";
+import { ed, signer } from "./ed25519.js";
 import { BundleKeyError } from "./errors.js";
 import { looksLikePem, parsePemBlocks, readTlv, toPem } from "./pem.js";
 
@@ -128,7 +128,7 @@ export class PrivateKey {
   /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
   sign(message: Uint8Array): Uint8Array {
     assertBytes(message, "message");
-    return ed.sign(message, this.#seed);
+    return signer.sign(message, this.#seed);
   }
 
   /** A copy of the 32-byte seed; only for writing the key out. */

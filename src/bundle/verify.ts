@@ -8,12 +8,13 @@
  * (src/loader/verify.ts); a differential test keeps the two in agreement. Rollback protection
  * needs state (the highest serial seen), so it is the loader's job (`checkSerialNotBelow`).
  */
-import { fromBase64, toBase64 } from "./base64.js";
+import { fromBase64 } from "./base64.js";
+import { codecs } from "./codecs.js";
 import { bytesEqual, utf8Decode } from "./bytes.js";
 import { canonicalBytes } from "./canonical-json.js";
 import { sha256Hex } from "./digest.js";
-import { parseEnvelope, toEnvelopeBytes, verifyEnvelope } from "./dsse.js";
-import type { DsseEnvelope } from "./dsse.js";
+import { parseEnvelope, toEnvelopeBytes, verifyEnvelope, verifyEnvelopeWith } from "./dsse.js";
+import type { DsseEnvelope, VerifiedEnvelope, VerifyEnvelopeOptions } from "./dsse.js";
 import type { PublicKey } from "./keys.js";
 import { BUNDLE_PAYLOAD_TYPE } from "./payload.js";
 import type { BundlePayload } from "./payload.js";
@@ -84,18 +85,26 @@ export interface VerifiedBundle {
  * and one bundle has one SHA-256.
  */
 export function parseBundleEnvelope(bytes: Uint8Array): DsseEnvelope {
+  return readBundleEnvelope(bytes).envelope;
+}
+
+/** `parseBundleEnvelope`, with the payload bytes its strict base64 check decoded. */
+function readBundleEnvelope(bytes: Uint8Array): { envelope: DsseEnvelope; payload: Uint8Array } {
   const envelope = parseEnvelope(bytes);
-  let canonical = false;
+  let payload: Uint8Array | undefined;
   try {
-    const strictBase64 = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].every((b64) => toBase64(fromBase64(b64)) === b64);
-    canonical = strictBase64 && bytesEqual(toEnvelopeBytes(envelope), bytes);
+    // strict base64 decodes only the one spelling toBase64 gives (alphabet, padding, trailing bits),
+    // so decoding is the canonical check
+    payload = codecs.fromBase64(envelope.payload);
+    for (const { sig } of envelope.signatures) fromBase64(sig);
+    if (!bytesEqual(toEnvelopeBytes(envelope), bytes)) payload = undefined;
   } catch {
-    canonical = false;
+    payload = undefined;
   }
-  if (!canonical) {
+  if (payload === undefined) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
   }
-  return envelope;
+  return { envelope, payload };
 }
 
 /** Forgery and tampering: enough distinct pinned keys signed PAE(type, payload). */
@@ -103,7 +112,15 @@ export function checkSignatures(
   envelope: DsseEnvelope,
   options: Pick<VerifyBundleOptions, "trustedKeys" | "threshold">,
 ): { payload: Uint8Array; keyids: string[] } {
-  const verified = verifyEnvelope(envelope, {
+  return checkSignaturesOf(envelope, options, verifyEnvelope);
+}
+
+function checkSignaturesOf(
+  envelope: DsseEnvelope,
+  options: Pick<VerifyBundleOptions, "trustedKeys" | "threshold">,
+  verify: (envelope: DsseEnvelope, options: VerifyEnvelopeOptions) => VerifiedEnvelope,
+): { payload: Uint8Array; keyids: string[] } {
+  const verified = verify(envelope, {
     trustedKeys: options.trustedKeys,
     expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
     ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
@@ -161,9 +178,9 @@ export function verifyBundle(bytes: Uint8Array, options: VerifyBundleOptions): V
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new TypeError(`verifyBundle: maxBytes must be a positive integer, got ${maxBytes}`);
 
   checkSize(bytes, maxBytes);
-  const envelope = parseBundleEnvelope(bytes);
+  const { envelope, payload: decoded } = readBundleEnvelope(bytes);
   checkPayloadType(envelope);
-  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
+  const { payload: payloadBytes, keyids } = checkSignaturesOf(envelope, options, (e, o) => verifyEnvelopeWith(e, o, () => decoded));
   const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
   checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? new Date());

@@ -9,7 +9,7 @@ import type { Validated } from "./documents/index.js";
 import { CONFIG_SCHEMA, PACK_META_SCHEMA, PACK_STATE_SCHEMA } from "./schemas/repository.js";
 import type { Schema } from "./schemas/builders.js";
 import type { SchemaIssue } from "./schemas/validate.js";
-import { LineIndex, parseSource } from "./source.js";
+import { LineIndex, MAX_FILE_BYTES, parseSource } from "./source.js";
 import type { SourceFile } from "./source.js";
 import type { EdictConfig, PackMeta, PackState, PolicyDocument } from "./types.js";
 import type { PolicyKind } from "../engine/vocabulary.js";
@@ -141,13 +141,34 @@ function toEntry(file: RepoFile, document: PolicyDocument): PolicyEntry {
   return { file, kind: document.kind, document, ...(id !== undefined ? { id } : {}), ...(priority !== undefined ? { priority } : {}) };
 }
 
+// fatal: a file that is not UTF-8 is parsed from its bytes, so parseSource names the bad byte
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const LENIENT_UTF8 = new TextDecoder();
+
+/**
+ * A file's text to scan for keys (without a byte-order mark; none for a file over the size limit)
+ * and what to parse: its text when it is valid UTF-8 (the same text and byte length the parse
+ * would decode), else its bytes. One decoding per file instead of two.
+ */
+function decodeOnce(bytes: Uint8Array | string): { text: string; input: Uint8Array | string } {
+  if (typeof bytes === "string") return { text: bytes, input: bytes };
+  if (bytes.length > MAX_FILE_BYTES) return { text: "", input: bytes };
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    return { text: LENIENT_UTF8.decode(bytes), input: bytes };
+  }
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, input: text };
+}
+
 /** Builds the repository model from raw files; unknown paths are ignored. */
 export function buildRepository(raw: Iterable<RawFile>): Repository {
   const repo: Repository = { files: [], byPath: new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
   const sorted = [...raw].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, bytes } of sorted) {
     const kind = classifyPath(path);
-    const text = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
+    const { text, input } = decodeOnce(bytes);
     if (looksLikePrivateKey(text)) {
       // A key pasted anywhere, even into a policy file, is reported and never parsed: parse
       // findings quote source lines, and the key material must never reach a report.
@@ -155,7 +176,7 @@ export function buildRepository(raw: Iterable<RawFile>): Repository {
       continue;
     }
     if (!kind) continue;
-    const source = parseSource(path, bytes);
+    const source = parseSource(path, input);
     const validated = validateFile(kind, source.value);
     const file: RepoFile = { path, kind, source, issues: validated.issues };
     repo.files.push(file);

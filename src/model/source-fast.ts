@@ -16,8 +16,11 @@ import { DUPLICATE_KEY_HELP, MAX_NODES, UNSAFE_KEYS, duplicateKeyMessage, unsafe
 
 export interface FastRead {
   value: unknown;
-  /** Every node's spans, as numbers; `toMap()` gives the pointer map the full parse builds. */
-  spans: SpanLog;
+  /**
+   * Every node's spans, as numbers (`toMap()` gives the pointer map the full parse builds); only
+   * when asked for: a second read of the same text gives them when a position is needed.
+   */
+  spans: SpanLog | undefined;
   problems: SourceProblem[];
 }
 
@@ -46,12 +49,12 @@ interface Inline {
 
 /**
  * Reads `text` (already decoded, without BOM, not blank) when it is in the subset; undefined
- * otherwise.
+ * otherwise. `withSpans` logs every node's spans as well (the value and problems are the same).
  */
-export function readCommonYaml(text: string): FastRead | undefined {
+export function readCommonYaml(text: string, withSpans = true): FastRead | undefined {
   if (UNREAD_CHARACTER.test(text)) return undefined;
   try {
-    return new FastReader(text).read();
+    return new FastReader(text, withSpans ? new SpanLog() : undefined).read();
   } catch (e) {
     // a flow collection nested deeper than the stack: the full parse reports it
     if (e === FAST_PATH_BAIL || e instanceof RangeError) return undefined;
@@ -60,7 +63,7 @@ export function readCommonYaml(text: string): FastRead | undefined {
 }
 
 class FastReader {
-  readonly spans = new SpanLog();
+  readonly spans: SpanLog | undefined;
   readonly problems: SourceProblem[] = [];
   private readonly text: string;
   private readonly len: number;
@@ -70,9 +73,10 @@ class FastReader {
   /** Start of the line being read. */
   private pos = 0;
 
-  constructor(text: string) {
+  constructor(text: string, spans: SpanLog | undefined) {
     this.text = text;
     this.len = text.length;
+    this.spans = spans;
   }
 
   read(): FastRead {
@@ -140,7 +144,7 @@ class FastReader {
   private open(depth: number, seg: Seg, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): number {
     if (this.dropping > 0) return -1;
     if (++this.nodes > MAX_NODES) bail();
-    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+    return this.spans === undefined ? -1 : this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
   }
 
   /**
@@ -182,7 +186,7 @@ class FastReader {
       if (indent > column) bail();
       at = this.pos + column;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
 
@@ -207,7 +211,7 @@ class FastReader {
       if (indent > column) bail();
       if (indent < column || !this.isSeqItem(this.pos + column)) break;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
 
@@ -352,7 +356,7 @@ class FastReader {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i);
+    this.spans?.setValueEnd(entry, i);
     return { value: out, end: i };
   }
 
@@ -378,7 +382,7 @@ class FastReader {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i);
+    this.spans?.setValueEnd(entry, i);
     return { value: out, end: i };
   }
 }

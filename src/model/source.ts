@@ -10,7 +10,6 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit 
 import type { Document, Node as YamlNode } from "yaml";
 import { joinPointer } from "./pointer.js";
 import { readCommonYaml } from "./source-fast.js";
-import type { SpanLog } from "./source-fast-spans.js";
 import { DUPLICATE_KEY_HELP, MAX_FILE_BYTES, MAX_NODES, UNSAFE_KEYS, duplicateKeyMessage, unsafeKeyMessage } from "./source-limits.js";
 import { firstLine, firstSyntaxProblem } from "./source-syntax.js";
 
@@ -97,17 +96,26 @@ export class LineIndex {
   }
 }
 
-/** A fast read's file: `spans` is built from the span log on first use, then kept. */
-function withLoggedSpans(file: Omit<SourceFile, "spans">, log: SpanLog): SourceFile {
+/**
+ * A fast read's file: `spans` is found on first use, by reading the text again with its spans
+ * logged (the same read, so the same nodes), then kept. Most files never need a position.
+ */
+function withLazySpans(file: Omit<SourceFile, "spans">): SourceFile {
   let spans: Map<string, NodeSpans> | undefined;
   return Object.defineProperty(file, "spans", {
-    get: () => (spans ??= log.toMap()),
+    get: () => (spans ??= spansOfFastRead(file.text)),
     set: (map: Map<string, NodeSpans>) => {
       spans = map;
     },
     enumerable: true,
     configurable: true,
   }) as SourceFile;
+}
+
+function spansOfFastRead(text: string): Map<string, NodeSpans> {
+  const log = readCommonYaml(text, true)?.spans;
+  if (log === undefined) throw new Error("the fast path read this text once, so it reads it again");
+  return log.toMap();
 }
 
 /** Decodes bytes as strict UTF-8; on failure names the offset of the first bad byte. */
@@ -193,10 +201,10 @@ export function parseSource(path: string, input: Uint8Array | string, options: P
   }
 
   if (options.fastPath !== false) {
-    const fast = readCommonYaml(text);
+    const fast = readCommonYaml(text, false);
     if (fast !== undefined) {
       for (const p of fast.problems) problems.push(p);
-      return withLoggedSpans({ path, text, value: fast.value, problems, lines }, fast.spans);
+      return withLazySpans({ path, text, value: fast.value, problems, lines });
     }
   }
 

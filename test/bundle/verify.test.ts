@@ -90,6 +90,48 @@ describe("verifyBundle: refuses, with the loader's error codes", () => {
     }
   });
 
+  it("FORMAT_ERROR: a payload or signature in another base64 spelling of the same bytes", () => {
+    const env = envelopeOf(sampleBundle());
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    // before padding, the last character carries unused low bits: setting one spells the same bytes
+    const unusedBitSet = (b64: string): string => {
+      const at = b64.replace(/=+$/, "").length - 1;
+      return b64.slice(0, at) + alphabet[alphabet.indexOf(b64[at]!) ^ 1] + b64.slice(at + 1);
+    };
+    const payloadBytes = fromBase64(env.payload);
+    const variants = [
+      { ...env, signatures: [{ ...env.signatures[0]!, sig: unusedBitSet(env.signatures[0]!.sig) }] },
+      // a line break, which lenient decoders skip
+      { ...env, payload: `${env.payload.slice(0, 76)}\n${env.payload.slice(76)}` },
+    ];
+    if (env.payload.endsWith("=")) variants.push({ ...env, payload: unusedBitSet(env.payload) });
+    const url = Buffer.from(payloadBytes).toString("base64url");
+    if (url !== env.payload.replace(/=+$/, "")) variants.push({ ...env, payload: url });
+    for (const variant of variants) {
+      expect(Buffer.from(variant.payload, "base64")).toEqual(Buffer.from(payloadBytes));
+      const e = expectRefused(() => verifyBundle(utf8Encode(canonicalJson(variant)), trusted), BundleIntegrityError, "FORMAT_ERROR");
+      expect(e.message).toMatch(/not in the canonical form edict writes/);
+    }
+  });
+
+  it("strict base64 decodes a string only when it is the one spelling toBase64 gives its bytes", () => {
+    // verifyBundle's canonical check of the payload and signatures rests on this
+    const chars = fc.constantFrom(..."AQgw/+Zz09=".split(""));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 12 }), (list) => {
+        const text = list.join("");
+        let decoded: Uint8Array | undefined;
+        try {
+          decoded = fromBase64(text);
+        } catch {
+          return;
+        }
+        expect(toBase64(decoded)).toBe(text);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it("PAYLOAD_TYPE_ERROR: a validly signed document of another type", () => {
     const bytes = craft(samplePayload().bytes, [KEY], "application/vnd.in-toto+json");
     expectRefused(() => verifyBundle(bytes, trusted), BundleIntegrityError, "PAYLOAD_TYPE_ERROR");

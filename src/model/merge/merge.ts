@@ -9,6 +9,7 @@ import type { RankedDocument } from "./precedence.js";
 import { samePrecedence } from "./precedence.js";
 import { isRecord } from "../../engine/record.js";
 import { joinPointer } from "../pointer.js";
+import { jsonCopy } from "./json-copy.js";
 
 export type MergeEventKind = "locked" | "tighten-only" | "equal-precedence";
 
@@ -53,7 +54,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === undefined ? v : jsonCopy(v);
 }
 
 
@@ -156,7 +157,11 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
-            const items = (raw as unknown[]).filter(isRecord).map((item) => ({ ...clone(item), source: src }));
+            const items = (raw as unknown[]).filter(isRecord).map((item) => {
+              const copied = clone(item);
+              copied.source = src;
+              return copied;
+            });
             // appended in place: copying the list for every document made the merge quadratic
             const list = out[key] as unknown[] | undefined;
             if (list === undefined) out[key] = items;
