@@ -3667,15 +3667,15 @@ function flagsFor(options) {
 function isFolderError(e) {
   return e?.code === "EISDIR";
 }
-function* readLoop(stat3, maxBytes, options) {
+function* readLoop(stat4, maxBytes, options) {
   options.signal?.throwIfAborted();
-  if (options.regularFile && !stat3.isFile()) return { status: "not-a-file" };
-  if (stat3.isFile() && stat3.size > maxBytes) return { status: "too-large", size: stat3.size };
+  if (options.regularFile && !stat4.isFile()) return { status: "not-a-file" };
+  if (stat4.isFile() && stat4.size > maxBytes) return { status: "too-large", size: stat4.size };
   const chunks = [];
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const want = stat3.isFile() && total < stat3.size ? stat3.size - total : CHUNK2;
+    const want = stat4.isFile() && total < stat4.size ? stat4.size - total : CHUNK2;
     const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
@@ -4399,12 +4399,12 @@ var require_src2 = __commonJS({
     function check(path2, isFile, isDirectory) {
       log(`checking %s`, path2);
       try {
-        const stat3 = fs_1.statSync(path2);
-        if (stat3.isFile() && isFile) {
+        const stat4 = fs_1.statSync(path2);
+        if (stat4.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory) {
+        if (stat4.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -11735,9 +11735,9 @@ var require_directives = __commonJS({
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
-        const copy = new _Directives(this.yaml, this.tags);
-        copy.docStart = this.docStart;
-        return copy;
+        const copy2 = new _Directives(this.yaml, this.tags);
+        copy2.docStart = this.docStart;
+        return copy2;
       }
       /**
        * During parsing, get a Directives instance for the current document and
@@ -12046,10 +12046,10 @@ var require_Node = __commonJS({
       }
       /** Create a copy of this node.  */
       clone() {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
@@ -12343,13 +12343,13 @@ var require_Collection = __commonJS({
        * @param schema - If defined, overwrites the original's schema
        */
       clone(schema) {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+          copy2.schema = schema;
+        copy2.items = copy2.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /**
        * Adds a value to the collection. For `!!map` and `!!omap` the value must
@@ -14358,8 +14358,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str3, offset, radix, { intAsBigInt }) {
-      const sign2 = str3[0];
-      if (sign2 === "-" || sign2 === "+")
+      const sign3 = str3[0];
+      if (sign3 === "-" || sign3 === "+")
         offset += 1;
       str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -14375,10 +14375,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str3);
-        return sign2 === "-" ? BigInt(-1) * n2 : n2;
+        return sign3 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str3, radix);
-      return sign2 === "-" ? -1 * n : n;
+      return sign3 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -14525,11 +14525,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str3, asBigInt) {
-      const sign2 = str3[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str3.substring(1) : str3;
+      const sign3 = str3[0];
+      const parts = sign3 === "-" || sign3 === "+" ? str3.substring(1) : str3;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
-      return sign2 === "-" ? num2(-1) * res : res;
+      return sign3 === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -14538,9 +14538,9 @@ var require_timestamp = __commonJS({
         num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign2 = "";
+      let sign3 = "";
       if (value < 0) {
-        sign2 = "-";
+        sign3 = "-";
         value *= num2(-1);
       }
       const _60 = num2(60);
@@ -14555,7 +14555,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign3 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -14768,9 +14768,9 @@ var require_Schema = __commonJS({
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
-        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy.tags = this.tags.slice();
-        return copy;
+        const copy2 = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy2.tags = this.tags.slice();
+        return copy2;
       }
     };
     exports.Schema = Schema;
@@ -14913,21 +14913,21 @@ var require_Document = __commonJS({
        * Custom Node values that inherit from `Object` still refer to their original instances.
        */
       clone() {
-        const copy = Object.create(_Document.prototype, {
+        const copy2 = Object.create(_Document.prototype, {
           [identity.NODE_TYPE]: { value: identity.DOC }
         });
-        copy.commentBefore = this.commentBefore;
-        copy.comment = this.comment;
-        copy.errors = this.errors.slice();
-        copy.warnings = this.warnings.slice();
-        copy.options = Object.assign({}, this.options);
+        copy2.commentBefore = this.commentBefore;
+        copy2.comment = this.comment;
+        copy2.errors = this.errors.slice();
+        copy2.warnings = this.warnings.slice();
+        copy2.options = Object.assign({}, this.options);
         if (this.directives)
-          copy.directives = this.directives.clone();
-        copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+          copy2.directives = this.directives.clone();
+        copy2.schema = this.schema.clone();
+        copy2.contents = identity.isNode(this.contents) ? this.contents.clone(copy2.schema) : this.contents;
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** Adds a value to the document. */
       add(value) {
@@ -22191,15 +22191,30 @@ __export(file_cache_exports, {
   readFileBounded: () => readFileBounded,
   toSerialFloorText: () => toSerialFloorText
 });
-import { mkdir as mkdir8 } from "node:fs/promises";
+import { mkdir as mkdir8, open as open5, stat as stat3 } from "node:fs/promises";
 import { join as join18 } from "node:path";
 function isNotFound(e) {
   return e?.code === "ENOENT";
 }
 async function readFileBounded(path2, maxBytes, signal) {
+  const bytes = await readRegularFile(path2, maxBytes, signal);
+  if (bytes) return bytes;
   const read = await readBounded(path2, maxBytes, { signal });
   if (read.status !== "ok") throw new BundleRetrievalError("TOO_LARGE", `${path2}: more than the limit of ${maxBytes} bytes (endless data)`);
   return read.bytes;
+}
+async function readRegularFile(path2, maxBytes, signal) {
+  const info = await stat3(path2).catch(() => void 0);
+  if (!info?.isFile() || info.size > maxBytes) return void 0;
+  const handle = await open5(path2);
+  try {
+    signal.throwIfAborted();
+    const buffer = new Uint8Array(info.size + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return bytesRead === info.size ? buffer.subarray(0, bytesRead) : void 0;
+  } finally {
+    handle.close().catch(() => void 0);
+  }
 }
 function parseSerialFloor(text2, where2) {
   const m2 = SERIAL_LINE.exec(text2);
@@ -22426,17 +22441,17 @@ function compress(cv, cvAt, m2, mAt, low, high, blockLen, flags, out, outAt) {
 function wordsOf(bytes) {
   const padded = Math.max(BLOCK, Math.ceil(bytes.length / BLOCK) * BLOCK);
   if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 && bytes.length === padded) return new Uint32Array(bytes.buffer, bytes.byteOffset, padded / 4);
-  const copy = new Uint8Array(padded);
-  copy.set(bytes);
-  const words = new Uint32Array(copy.buffer);
-  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < words.length; i2++) words[i2] = new DataView(copy.buffer).getUint32(i2 * 4, true);
+  const copy2 = new Uint8Array(padded);
+  copy2.set(bytes);
+  const words = new Uint32Array(copy2.buffer);
+  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < words.length; i2++) words[i2] = new DataView(copy2.buffer).getUint32(i2 * 4, true);
   return words;
 }
 function blockWords(bytes, from) {
-  const copy = new Uint8Array(BLOCK);
-  copy.set(bytes.subarray(from, from + BLOCK));
-  const words = new Uint32Array(copy.buffer);
-  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < 16; i2++) words[i2] = new DataView(copy.buffer).getUint32(i2 * 4, true);
+  const copy2 = new Uint8Array(BLOCK);
+  copy2.set(bytes.subarray(from, from + BLOCK));
+  const words = new Uint32Array(copy2.buffer);
+  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < 16; i2++) words[i2] = new DataView(copy2.buffer).getUint32(i2 * 4, true);
   return words;
 }
 function blake3(bytes) {
@@ -28773,17 +28788,17 @@ var DASH = 45;
 function isFlowIndicator(c3) {
   return c3 === COMMA || c3 === 91 || c3 === 93 || c3 === 123 || c3 === 125;
 }
-function readCommonYaml(text2) {
+function readCommonYaml(text2, withSpans = true) {
   if (UNREAD_CHARACTER.test(text2)) return void 0;
   try {
-    return new FastReader(text2).read();
+    return new FastReader(text2, withSpans ? new SpanLog() : void 0).read();
   } catch (e) {
     if (e === FAST_PATH_BAIL || e instanceof RangeError) return void 0;
     throw e;
   }
 }
 var FastReader = class {
-  spans = new SpanLog();
+  spans;
   problems = [];
   text;
   len;
@@ -28792,9 +28807,10 @@ var FastReader = class {
   dropping = 0;
   /** Start of the line being read. */
   pos = 0;
-  constructor(text2) {
+  constructor(text2, spans) {
     this.text = text2;
     this.len = text2.length;
+    this.spans = spans;
   }
   read() {
     this.skipHeader();
@@ -28857,7 +28873,7 @@ var FastReader = class {
   open(depth, seg, keyStart, keyEnd, valueStart, valueEnd) {
     if (this.dropping > 0) return -1;
     if (++this.nodes > MAX_NODES) bail();
-    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+    return this.spans === void 0 ? -1 : this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
   }
   /**
    * Whether `key` may be stored: unsafe and repeated keys are reported (at the key) and skipped,
@@ -28897,7 +28913,7 @@ var FastReader = class {
       if (indent > column) bail();
       at = this.pos + column;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
   /**
@@ -28920,7 +28936,7 @@ var FastReader = class {
       if (indent > column) bail();
       if (indent < column || !this.isSeqItem(this.pos + column)) break;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
   /** Whether the node at `at` is the first key of a compact mapping (`- key: value`). */
@@ -29055,7 +29071,7 @@ var FastReader = class {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i2);
+    this.spans?.setValueEnd(entry, i2);
     return { value: out, end: i2 };
   }
   flowMap(at, depth, seg, keyStart, keyEnd) {
@@ -29080,7 +29096,7 @@ var FastReader = class {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i2);
+    this.spans?.setValueEnd(entry, i2);
     return { value: out, end: i2 };
   }
 };
@@ -29107,8 +29123,8 @@ function firstLine(message) {
 function realSpan(text2, doc, err) {
   const [s, e] = err.pos;
   if (err.code === "MISSING_CHAR" && /^Missing closing ["']quote/.test(err.message)) {
-    const open5 = openingQuote(doc, s);
-    if (open5 !== void 0) return [open5, open5 + 1];
+    const open6 = openingQuote(doc, s);
+    if (open6 !== void 0) return [open6, open6 + 1];
   }
   if (err.code !== "TAB_AS_INDENT" && inIndentation(text2, s)) {
     let at = s;
@@ -29189,16 +29205,21 @@ var LineIndex = class {
     return this.starts[line - 1] ?? 0;
   }
 };
-function withLoggedSpans(file, log) {
+function withLazySpans(file) {
   let spans;
   return Object.defineProperty(file, "spans", {
-    get: () => spans ??= log.toMap(),
+    get: () => spans ??= spansOfFastRead(file.text),
     set: (map2) => {
       spans = map2;
     },
     enumerable: true,
     configurable: true
   });
+}
+function spansOfFastRead(text2) {
+  const log = readCommonYaml(text2, true)?.spans;
+  if (log === void 0) throw new Error("the fast path read this text once, so it reads it again");
+  return log.toMap();
 }
 function decodeUtf8(bytes) {
   try {
@@ -29266,10 +29287,10 @@ function parseSource(path2, input, options = {}) {
     return { path: path2, text: text2, value: void 0, spans, problems, lines };
   }
   if (options.fastPath !== false) {
-    const fast = readCommonYaml(text2);
+    const fast = readCommonYaml(text2, false);
     if (fast !== void 0) {
       for (const p2 of fast.problems) problems.push(p2);
-      return withLoggedSpans({ path: path2, text: text2, value: fast.value, problems, lines }, fast.spans);
+      return withLazySpans({ path: path2, text: text2, value: fast.value, problems, lines });
     }
   }
   const lineCounter = new import_yaml3.LineCounter();
@@ -29498,18 +29519,31 @@ function toEntry(file, document2) {
   const { id, priority } = document2.metadata ?? {};
   return { file, kind: document2.kind, document: document2, ...id !== void 0 ? { id } : {}, ...priority !== void 0 ? { priority } : {} };
 }
+var STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var LENIENT_UTF8 = new TextDecoder();
+function decodeOnce(bytes) {
+  if (typeof bytes === "string") return { text: bytes, input: bytes };
+  if (bytes.length > MAX_FILE_BYTES) return { text: "", input: bytes };
+  let text2;
+  try {
+    text2 = STRICT_UTF8.decode(bytes);
+  } catch {
+    return { text: LENIENT_UTF8.decode(bytes), input: bytes };
+  }
+  return { text: text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2, input: text2 };
+}
 function buildRepository(raw) {
   const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
   const sorted2 = [...raw].sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0);
   for (const { path: path2, bytes } of sorted2) {
     const kind = classifyPath(path2);
-    const text2 = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
+    const { text: text2, input } = decodeOnce(bytes);
     if (looksLikePrivateKey(text2)) {
       repo.privateKeys.push(privateKeyEntry(path2, text2));
       continue;
     }
     if (!kind) continue;
-    const source = parseSource(path2, bytes);
+    const source = parseSource(path2, input);
     const validated = validateFile(kind, source.value);
     const file = { path: path2, kind, source, issues: validated.issues };
     repo.files.push(file);
@@ -30026,6 +30060,51 @@ function appliesTo(entry, target) {
 
 // src/model/merge/merge.ts
 init_record();
+
+// src/model/merge/json-copy.ts
+function isOmitted(value) {
+  return value === void 0 || typeof value === "function" || typeof value === "symbol";
+}
+function isPlain(value) {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+function jsonCopy(value) {
+  return copy(value);
+}
+function copy(value) {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value + 0 : null;
+    case "object":
+      break;
+    default:
+      return JSON.parse(JSON.stringify(value));
+  }
+  if (value === null) return null;
+  if (Array.isArray(value)) {
+    const out2 = [];
+    for (let i2 = 0; i2 < value.length; i2++) {
+      const item = value[i2];
+      out2.push(isOmitted(item) ? null : copy(item));
+    }
+    return out2;
+  }
+  if (!isPlain(value) || typeof value.toJSON === "function") return JSON.parse(JSON.stringify(value));
+  const out = {};
+  for (const key2 of Object.keys(value)) {
+    const item = value[key2];
+    if (isOmitted(item)) continue;
+    if (key2 === "__proto__") Object.defineProperty(out, key2, { value: copy(item), enumerable: true, writable: true, configurable: true });
+    else out[key2] = copy(item);
+  }
+  return out;
+}
+
+// src/model/merge/merge.ts
 function provenanceOf(doc) {
   return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
 }
@@ -30041,7 +30120,7 @@ function sameValue(a, b3) {
   return stableStringify(a) === stableStringify(b3);
 }
 function clone(v2) {
-  return v2 === void 0 ? v2 : JSON.parse(JSON.stringify(v2));
+  return v2 === void 0 ? v2 : jsonCopy(v2);
 }
 function hasSchemaType(value, schema) {
   const t2 = schema.type;
@@ -30125,7 +30204,11 @@ function mergeSpecs(docs, specSchema) {
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
-            const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
+            const items = raw.filter(isRecord).map((item) => {
+              const copied = clone(item);
+              copied.source = src;
+              return copied;
+            });
             const list4 = out[key2];
             if (list4 === void 0) out[key2] = items;
             else for (const item of items) list4.push(item);
@@ -32606,6 +32689,9 @@ function assertJsonValue(value, path2, ancestors) {
 var NOT_I_JSON = /* @__PURE__ */ Symbol("not I-JSON");
 var isWellFormed = typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
 var encoder4 = new TextEncoder();
+var NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+var COPY_BELOW = 1 << 20;
+var LONG_STRING = 1024;
 var CanonicalWriter = class {
   buf = new Uint8Array(1 << 16);
   at = 0;
@@ -32639,6 +32725,12 @@ var CanonicalWriter = class {
     const buf = this.buf;
     let at = this.at;
     buf[at++] = 34;
+    if (n >= LONG_STRING && !NOT_PLAIN_ASCII.test(value)) {
+      at += encoder4.encodeInto(value, buf.subarray(at)).written;
+      buf[at++] = 34;
+      this.at = at;
+      return;
+    }
     for (let i2 = 0; i2 < n; i2++) {
       const c3 = value.charCodeAt(i2);
       if (c3 < 32 || c3 === 34 || c3 === 92 || c3 > 126) {
@@ -32708,8 +32800,13 @@ var CanonicalWriter = class {
     }
     this.byte(125);
   }
+  /**
+   * The bytes written. A large output is a view of the writer's buffer, at least half of which it
+   * fills (it doubles as it grows), rather than a copy of megabytes; a small one is copied, so it
+   * does not hold a mostly empty buffer.
+   */
   bytes() {
-    return this.buf.slice(0, this.at);
+    return this.at >= COPY_BELOW ? this.buf.subarray(0, this.at) : this.buf.slice(0, this.at);
   }
 };
 function written(value, known) {
@@ -33095,7 +33192,8 @@ function compileValueTest(op, raw, negated, readIp) {
         negated,
         (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
         readIp,
-        (ip, range) => cidrContains(range, ip)
+        // an IPv4 address is in an IPv4 range when its low word is (the others are the mapped prefix)
+        (ip, range) => typeof ip === "number" ? range.family === 4 && (ip & range.mask[3]) === range.network[3] >> 0 : cidrContains(range, ip)
       );
     default: {
       const read = op.startsWith("Numeric") ? toNumber2 : toEpochMillis;
@@ -33120,7 +33218,8 @@ function ipReader() {
   let last2;
   return (value) => {
     if (value !== lastValue) {
-      last2 = typeof value === "string" ? parseIp(value) : void 0;
+      const address = typeof value === "string" ? value.includes(":") ? parseIp(value) : parseIpv4(value) : void 0;
+      last2 = typeof address === "number" ? address >> 0 : address;
       lastValue = value;
     }
     return last2;
@@ -33174,53 +33273,71 @@ var slotOf = (hash2, bits) => Math.imul(hash2, 2654435761) >>> 32 - bits;
 function prefixTable() {
   const prefixes = [""];
   const numbers = /* @__PURE__ */ new Map([["", 0]]);
-  let slots = new Int32Array(2);
-  let bits = 0;
-  let maxDepth = 0;
   const walk4 = [];
+  let pool = "";
+  const at = [];
   const table2 = {
     add(prefix) {
-      if (numbers.has(prefix)) return;
-      numbers.set(prefix, prefixes.push(prefix) - 1);
-      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
     },
     seal() {
-      bits = 32 - Math.clz32(2 * prefixes.length);
-      slots = new Int32Array(2 << bits);
-      prefixes.forEach((prefix, n) => {
-        let hash2 = 0;
-        for (let i2 = 0; i2 < prefix.length; i2++) hash2 = step(hash2, prefix.charCodeAt(i2));
-        if (n === 0) return;
-        let s = slotOf(hash2, bits);
-        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
-        slots[2 * s] = hash2;
-        slots[2 * s + 1] = n;
-      });
-      table2.parents = prefixes.map((prefix) => table2.deepest(prefix.slice(0, -1)));
+      pool = prefixes.join("");
+      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      const self = table2;
+      self.deepest = table2.mapOf(prefixes.keys());
+      self.parents = prefixes.map((prefix) => table2.deepest(prefix.slice(0, -1)));
     },
     numberOf: (prefix) => numbers.get(prefix),
     parents: [0],
-    deepest(value) {
-      let count3 = 0;
-      for (let i2 = 0, hash2 = 0, depth = 0; i2 < value.length && depth < maxDepth; i2++) {
-        const code3 = value.charCodeAt(i2);
-        hash2 = step(hash2, code3);
-        if (code3 === SLASH) {
-          depth++;
-          walk4[count3++] = hash2;
-          walk4[count3++] = i2 + 1;
-        }
-      }
+    deepest: () => 0,
+    mapOf(list4, values) {
+      const chosen = [...list4];
+      const valueOf = (n) => values?.get(n) ?? n;
+      const root = valueOf(0);
+      const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
-      while (count3 > 0) {
-        const length = walk4[--count3];
-        const hash2 = walk4[--count3];
-        for (let s = slotOf(hash2, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
-          const prefix = prefixes[n];
-          if (slots[2 * s] === hash2 && prefix.length === length && value.indexOf(prefix) === 0) return n;
+      const quads = new Int32Array(4 << bits);
+      let depths = 0;
+      let most = 0;
+      for (const n of chosen) {
+        const prefix = prefixes[n];
+        let hash2 = 0;
+        let depth = 0;
+        for (let i2 = 0; i2 < prefix.length; i2++) {
+          const code3 = prefix.charCodeAt(i2);
+          hash2 = step(hash2, code3);
+          if (code3 === SLASH) depth++;
         }
+        if (n === 0) continue;
+        depths |= 1 << Math.min(depth, 31);
+        most = Math.max(most, depth);
+        let s = slotOf(hash2, bits);
+        while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
+        quads.set([hash2, valueOf(n), at[n], prefix.length], 4 * s);
       }
-      return 0;
+      return (value) => {
+        let count3 = 0;
+        for (let i2 = 0, hash2 = 0, depth = 0; i2 < value.length && depth < most; i2++) {
+          const code3 = value.charCodeAt(i2);
+          hash2 = step(hash2, code3);
+          if (code3 === SLASH && depths >>> Math.min(++depth, 31) & 1) {
+            walk4[count3++] = hash2;
+            walk4[count3++] = i2 + 1;
+          }
+        }
+        while (count3 > 0) {
+          const length = walk4[--count3];
+          const hash2 = walk4[--count3];
+          for (let s = slotOf(hash2, bits); quads[4 * s + 3] !== 0; s = s + 1 & mask) {
+            if (quads[4 * s] !== hash2 || quads[4 * s + 3] !== length) continue;
+            const start = quads[4 * s + 2];
+            let i2 = length - 1;
+            while (i2 >= 0 && value.charCodeAt(i2) === pool.charCodeAt(start + i2)) i2--;
+            if (i2 < 0) return quads[4 * s + 1];
+          }
+        }
+        return root;
+      };
     }
   };
   return table2;
@@ -33253,12 +33370,14 @@ var anyRest = (a, b3) => (resource) => passes(a, resource) || passes(b3, resourc
 var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
 function decide({ program: program2, approval }, at, resource, context) {
   const count3 = program2[at];
-  const first3 = at + 2 + (count3 > MEMO_BITS ? 0 : 1 << count3);
-  if (count3 > MEMO_BITS) return make(program2, at, first3, approval, (i2) => applies(program2, first3 + ENTRY * i2, resource, context));
+  if (count3 > MEMO_BITS) return afresh(program2, at, approval, resource, context);
+  const first3 = at + 2 + (1 << count3);
   let bits = 0;
   for (let i2 = 0; i2 < count3; i2++) if (applies(program2, first3 + ENTRY * i2, resource, context)) bits |= 1 << i2;
-  return program2[at + 2 + bits] ??= Object.freeze(make(program2, at, first3, approval, (i2) => bits >> i2 & 1));
+  return program2[at + 2 + bits] ?? remembered(program2, at, first3, approval, bits);
 }
+var remembered = (program2, at, first3, approval, bits) => program2[at + 2 + bits] = Object.freeze(make(program2, at, first3, approval, (i2) => bits >> i2 & 1));
+var afresh = (program2, at, approval, resource, context) => make(program2, at, at + 2, approval, (i2) => applies(program2, at + 2 + ENTRY * i2, resource, context));
 function applies(program2, k3, resource, context) {
   if (!passes(program2[k3], resource) || program2[k3 + 1]?.(resource)) return false;
   const condition = program2[k3 + 2];
@@ -33279,7 +33398,8 @@ function make(program2, at, first3, approval, applied) {
 
 // src/engine/access/plan.ts
 var MERGE_BUDGET = 4096;
-function actionPlan(met, numberOf2, parents, approval) {
+function actionPlan(met, prefixes, approval) {
+  const { numberOf: numberOf2, parents } = prefixes;
   const own = /* @__PURE__ */ new Map([[0, []]]);
   for (const statement2 of met) {
     for (const { prefix, rest } of statement2.filings) {
@@ -33295,24 +33415,20 @@ function actionPlan(met, numberOf2, parents, approval) {
   let budget = MERGE_BUDGET + 8 * met.length;
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
-      return (node2, resource, context) => {
+      const deepest = prefixes.mapOf(own.keys());
+      return (resource, context) => {
         const once2 = { program: [], approval };
-        return decide(once2, addTable(once2.program, metAlong(node2)), resource, context);
+        return decide(once2, addTable(once2.program, metAlong(deepest(resource))), resource, context);
       };
     }
   }
   const tables = { program: [], approval };
   const starts = /* @__PURE__ */ new Map();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, starts, parents);
+  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
 }
-function lookup(tables, starts, parents) {
-  return (node, resource, context) => {
-    for (let n = node; ; n = parents[n]) {
-      const at = starts.get(n);
-      if (at !== void 0) return decide(tables, at, resource, context);
-    }
-  };
+function lookup(tables, startOf) {
+  return (resource, context) => decide(tables, startOf(resource), resource, context);
 }
 
 // src/engine/access/compiled.ts
@@ -33344,8 +33460,7 @@ function compileAccess(access2) {
       const candidates3 = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
       plan2 = actionPlan(
         candidates3.filter((s) => actionMatches(s, action)),
-        prefixes.numberOf,
-        prefixes.parents,
+        prefixes,
         approvalFor(access2, action)
       );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
@@ -33354,8 +33469,7 @@ function compileAccess(access2) {
     return plan2;
   };
   const authorize2 = (request2) => {
-    const { resource } = request2;
-    return planFor(request2.action)(prefixes.deepest(resource), resource, request2.context ?? EMPTY_CONTEXT);
+    return planFor(request2.action)(request2.resource, request2.context ?? EMPTY_CONTEXT);
   };
   return { authorize: authorize2 };
 }
@@ -35016,15 +35130,15 @@ function coverRest(space, dims, regions, maxStates) {
   for (let round = 0; round <= COVER_ROUNDS; round++) {
     const walk4 = searchSpace(space, dims, regions, maxStates);
     if (walk4.cut) return false;
-    const open5 = walk4.finals.filter((s) => s.cover === 0n && flips(s.mask));
-    if (open5.length === 0) {
+    const open6 = walk4.finals.filter((s) => s.cover === 0n && flips(s.mask));
+    if (open6.length === 0) {
       const masks = regions.map(() => /* @__PURE__ */ new Set());
       for (const s of walk4.finals) if (flips(s.mask)) regions.forEach((_3, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
       regions.forEach((r2, i2) => r2.cells = masks[i2].size);
       return true;
     }
     if (round === COVER_ROUNDS) return false;
-    for (const s of open5) {
+    for (const s of open6) {
       if (regions.some((r2) => inside(r2, s.path))) continue;
       if (added++ >= MAX_COVER_REGIONS) return false;
       const before = actionOf2(space, "base", s.mask);
@@ -35598,12 +35712,12 @@ function parseIsoDate(text2) {
   if (typeof text2 !== "string") return bad();
   const m2 = ISO_DATE.exec(text2);
   if (!m2) return bad();
-  const [, ys, mos, ds, hs, mis, ss, frac, z3, sign2, ohs, oms] = m2;
+  const [, ys, mos, ds, hs, mis, ss, frac, z3, sign3, ohs, oms] = m2;
   const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
   if (dateProblem) return bad(dateProblem);
   let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
   if (hs !== void 0) {
-    if (z3 === void 0 && sign2 === void 0) {
+    if (z3 === void 0 && sign3 === void 0) {
       return fail(`bad date ${show2(text2)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
     }
     const h2 = Number(hs);
@@ -35613,11 +35727,11 @@ function parseIsoDate(text2) {
     if (mi > 59) return bad(`minute ${mis} is out of range`);
     if (s > 59) return bad(`second ${ss} is out of range`);
     ms += h2 * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
-    if (sign2 !== void 0) {
+    if (sign3 !== void 0) {
       const oh = Number(ohs);
       const om = Number(oms);
-      if (oh > 23 || om > 59) return bad(`offset ${sign2}${ohs}:${oms} is out of range`);
-      ms -= (sign2 === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+      if (oh > 23 || om > 59) return bad(`offset ${sign3}${ohs}:${oms} is out of range`);
+      ms -= (sign3 === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
     }
   }
   return ok(ms);
@@ -36314,7 +36428,7 @@ function renderDiffJson(result) {
 var import_yaml5 = __toESM(require_dist3(), 1);
 
 // src/diff/change-parts.ts
-var isPlain = (v2) => v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
+var isPlain2 = (v2) => v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
 var isContainer = (v2) => v2 !== null && typeof v2 === "object";
 var key = (v2) => stableStringify(v2);
 function join8(at, next) {
@@ -36344,12 +36458,12 @@ function listParts(at, before, after) {
 }
 function partsAt(at, before, after) {
   if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
-  if (isPlain(before) && isPlain(after)) {
+  if (isPlain2(before) && isPlain2(after)) {
     const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k3) => partsAt(join8(at, k3), before[k3], after[k3]));
   }
   if (Array.isArray(before) || Array.isArray(after)) {
-    const asList2 = (v2) => Array.isArray(v2) ? v2 : v2 === void 0 ? [] : isPlain(v2) ? void 0 : [v2];
+    const asList2 = (v2) => Array.isArray(v2) ? v2 : v2 === void 0 ? [] : isPlain2(v2) ? void 0 : [v2];
     const a = asList2(before);
     const b3 = asList2(after);
     if (a !== void 0 && b3 !== void 0) return listParts(at, a, b3);
@@ -36667,7 +36781,7 @@ function escapeHtml(s) {
 }
 
 // src/diff/render-text.ts
-var ansi = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
+var ansi = (open6, close) => (s) => s === "" ? s : `\x1B[${open6}m${s}\x1B[${close}m`;
 var plain = (s) => s;
 var COLOR = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
 var NO_COLOR = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
@@ -37868,15 +37982,15 @@ var SHA2_32B = class extends HashMD {
     this.H = IV2[7] | 0;
   }
   get() {
-    const { A: A2, B: B3, C: C3, D: D3, E: E3, F: F3, G: G4, H: H2 } = this;
-    return [A2, B3, C3, D3, E3, F3, G4, H2];
+    const { A: A2, B: B3, C: C3, D: D4, E: E3, F: F3, G: G4, H: H2 } = this;
+    return [A2, B3, C3, D4, E3, F3, G4, H2];
   }
   // prettier-ignore
-  set(A2, B3, C3, D3, E3, F3, G4, H2) {
+  set(A2, B3, C3, D4, E3, F3, G4, H2) {
     this.A = A2 | 0;
     this.B = B3 | 0;
     this.C = C3 | 0;
-    this.D = D3 | 0;
+    this.D = D4 | 0;
     this.E = E3 | 0;
     this.F = F3 | 0;
     this.G = G4 | 0;
@@ -37896,7 +38010,7 @@ var SHA2_32B = class extends HashMD {
       const s1 = rotr(W22, 17) ^ rotr(W22, 19) ^ W22 >>> 10;
       SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
     }
-    let { A: A2, B: B3, C: C3, D: D3, E: E3, F: F3, G: G4, H: H2 } = this;
+    let { A: A2, B: B3, C: C3, D: D4, E: E3, F: F3, G: G4, H: H2 } = this;
     for (let i2 = 0; i2 < 64; i2++) {
       const sigma1 = rotr(E3, 6) ^ rotr(E3, 11) ^ rotr(E3, 25);
       const T1 = H2 + sigma1 + Chi(E3, F3, G4) + SHA256_K[i2] + SHA256_W[i2] | 0;
@@ -37905,8 +38019,8 @@ var SHA2_32B = class extends HashMD {
       H2 = G4;
       G4 = F3;
       F3 = E3;
-      E3 = D3 + T1 | 0;
-      D3 = C3;
+      E3 = D4 + T1 | 0;
+      D4 = C3;
       C3 = B3;
       B3 = A2;
       A2 = T1 + T22 | 0;
@@ -37914,12 +38028,12 @@ var SHA2_32B = class extends HashMD {
     A2 = A2 + this.A | 0;
     B3 = B3 + this.B | 0;
     C3 = C3 + this.C | 0;
-    D3 = D3 + this.D | 0;
+    D4 = D4 + this.D | 0;
     E3 = E3 + this.E | 0;
     F3 = F3 + this.F | 0;
     G4 = G4 + this.G | 0;
     H2 = H2 + this.H | 0;
-    this.set(A2, B3, C3, D3, E3, F3, G4, H2);
+    this.set(A2, B3, C3, D4, E3, F3, G4, H2);
   }
   roundClean() {
     clean(SHA256_W);
@@ -38175,9 +38289,10 @@ var sha512 = /* @__PURE__ */ createHasher(
 // src/bundle/digest.ts
 init_bytes();
 init_errors2();
+var hashes = { sha256 };
 function sha2562(bytes) {
   assertBytes(bytes, "sha256");
-  return sha256(bytes);
+  return hashes.sha256(bytes);
 }
 function sha256Hex(bytes) {
   return toHex(sha2562(bytes));
@@ -38203,7 +38318,7 @@ __export(ed25519_exports, {
   getPublicKey: () => getPublicKey,
   getPublicKeyAsync: () => getPublicKeyAsync,
   hash: () => hash,
-  hashes: () => hashes,
+  hashes: () => hashes2,
   keygen: () => keygen,
   keygenAsync: () => keygenAsync,
   sign: () => sign,
@@ -38320,7 +38435,7 @@ var invert = (number, modulo) => {
   return mod(x3, modulo);
 };
 var _hash = (name) => {
-  const fn = hashes[name];
+  const fn = hashes2[name];
   if (typeof fn !== "function")
     throw new Error("hashes." + name + " not set");
   return fn;
@@ -38430,12 +38545,12 @@ var Point = class _Point {
     const A2 = modP(X1 * X1);
     const B3 = modP(Y1 * Y1);
     const C3 = modP(2n * Z1 * Z1);
-    const D3 = modP(a * A2);
+    const D4 = modP(a * A2);
     const x1y1 = mod(X1 + Y1);
     const E3 = mod(modP(x1y1 * x1y1) - A2 - B3);
-    const G4 = mod(D3 + B3);
+    const G4 = mod(D4 + B3);
     const F3 = mod(G4 - C3);
-    const H2 = mod(D3 - B3);
+    const H2 = mod(D4 - B3);
     const X3 = modP(E3 * F3);
     const Y3 = modP(G4 * H2);
     const T3 = modP(E3 * H2);
@@ -38451,10 +38566,10 @@ var Point = class _Point {
     const A2 = modP(X1 * X22);
     const B3 = modP(Y1 * Y2);
     const C3 = modP(modP(T1 * d2) * T22);
-    const D3 = modP(Z1 * Z2);
+    const D4 = modP(Z1 * Z2);
     const E3 = mod(modP(mod(X1 + Y1) * mod(X22 + Y2)) - A2 - B3);
-    const F3 = mod(D3 - C3);
-    const G4 = mod(D3 + C3);
+    const F3 = mod(D4 - C3);
+    const G4 = mod(D4 + C3);
     const H2 = mod(B3 - modP(a * A2));
     const X3 = modP(E3 * F3);
     const Y3 = modP(G4 * H2);
@@ -38577,12 +38692,12 @@ var uvRatio = (u, v2) => {
 };
 var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
 var hashedToExtK = (hashed) => {
-  const copy = snapshotBytes(hashed);
-  const head = copy.slice(0, 32);
+  const copy2 = snapshotBytes(hashed);
+  const head = copy2.slice(0, 32);
   head[0] &= 248;
   head[31] &= 127;
   head[31] |= 64;
-  const prefix = copy.slice(32);
+  const prefix = copy2.slice(32);
   const scalar = modL_LE(head);
   const point = G2.multiply(scalar);
   const pointBytes = point.toBytes();
@@ -38659,7 +38774,7 @@ var etc = /* @__PURE__ */ freeze({
   invert,
   randomBytes: randomBytes2
 });
-var hashes = {
+var hashes2 = {
   sha512Async: async (message) => {
     const s = globalThis?.crypto?.subtle;
     if (!s)
@@ -38733,7 +38848,10 @@ var wNAF = (n) => {
 };
 
 // src/bundle/ed25519.ts
-hashes.sha512 = sha512;
+hashes2.sha512 = sha512;
+var signer = {
+  sign: (message, seed) => sign(message, seed)
+};
 
 // src/bundle/keys.ts
 init_errors2();
@@ -38876,7 +38994,7 @@ var PrivateKey = class _PrivateKey {
   /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
   sign(message) {
     assertBytes(message, "message");
-    return ed25519_exports.sign(message, this.#seed);
+    return signer.sign(message, this.#seed);
   }
   /** A copy of the 32-byte seed; only for writing the key out. */
   exportSeed() {
@@ -41410,8 +41528,11 @@ function sha256HexNative(bytes) {
   return createHash2("sha256").update(bytes).digest("hex");
 }
 
-// src/bundle/dsse.ts
+// src/bundle/codecs.ts
 init_bytes();
+var codecs = { toBase64, fromBase64, utf8Decode };
+
+// src/bundle/dsse.ts
 init_errors2();
 
 // src/bundle/pae.ts
@@ -41583,21 +41704,21 @@ function signEnvelope(payload, payloadType, privateKeys) {
     seen.add(key2.keyid);
     signatures.push({ keyid: key2.keyid, sig: toBase64(key2.sign(message)) });
   }
-  return { payloadType, payload: toBase64(payload), signatures };
+  return { payloadType, payload: codecs.toBase64(payload), signatures };
 }
 function toEnvelopeBytes(envelope) {
-  return utf8Encode(toEnvelopeJson(envelope));
+  return canonicalBytes(envelopeFields(envelope));
 }
-function toEnvelopeJson(envelope) {
+function envelopeFields(envelope) {
   const signatures = envelope.signatures.map((s) => s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig });
-  return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
+  return { payloadType: envelope.payloadType, payload: envelope.payload, signatures };
 }
 function parseEnvelope(input) {
   let value = input;
   if (input instanceof Uint8Array || typeof input === "string") {
     let text2;
     try {
-      text2 = typeof input === "string" ? input : utf8Decode(input);
+      text2 = typeof input === "string" ? input : codecs.utf8Decode(input);
     } catch (e) {
       throw formatError("envelope is not valid UTF-8", e);
     }
@@ -41640,6 +41761,9 @@ function normaliseTrust(options) {
   return { keys, threshold };
 }
 function verifyEnvelope(input, options) {
+  return verifyEnvelopeWith(input, options, decodePayload);
+}
+function verifyEnvelopeWith(input, options, payloadOf) {
   const { keys, threshold } = normaliseTrust(options);
   const envelope = parseEnvelope(input);
   if (envelope.payloadType !== options.expectedPayloadType) {
@@ -41649,15 +41773,17 @@ function verifyEnvelope(input, options) {
     );
   }
   checkSigned(envelope);
-  let payload;
-  try {
-    payload = fromBase64Either(envelope.payload);
-  } catch (e) {
-    throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
-  }
+  const payload = payloadOf(envelope);
   const message = pae(envelope.payloadType, payload);
   const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key2, sig) => key2.verify(message, sig));
   return { payload, payloadType: envelope.payloadType, keyids };
+}
+function decodePayload(envelope) {
+  try {
+    return fromBase64Either(envelope.payload);
+  } catch (e) {
+    throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
+  }
 }
 function* decodeSignatures(signatures) {
   for (const [i2, { keyid, sig }] of signatures.entries()) {
@@ -41737,62 +41863,88 @@ function readPayload(bytes) {
   const problem = findPayloadProblem(value);
   if (problem) throw formatError(`payload: ${problem}`);
   const payload = value;
-  let canonical = "";
+  let span = canonicalTargetsSpan(text2);
+  if (!span) {
+    let canonical = "";
+    span = [0, 0];
+    for (const key2 of Object.keys(payload).sort()) {
+      canonical += `${canonical ? "," : "{"}${JSON.stringify(key2)}:`;
+      if (key2 === "targets") span[0] = canonical.length;
+      canonical += canonicalOfParsed(payload[key2], 2);
+      if (key2 === "targets") span[1] = canonical.length;
+    }
+    if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
+  }
+  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) };
+}
+var ESCAPE = /^(?:["\\bfnrt]|u00(?:0[0-7bef]|1[\da-f]))/;
+function canonicalTargetsSpan(text2) {
+  const keys = [];
+  let depth = 0;
   let start = 0;
   let end = 0;
-  for (const key2 of Object.keys(payload).sort()) {
-    canonical += `${canonical ? "," : "{"}${JSON.stringify(key2)}:`;
-    if (key2 === "targets") start = canonical.length;
-    canonical += canonicalOfParsed(payload[key2], 2);
-    if (key2 === "targets") end = canonical.length;
+  let slash = text2.indexOf("\\");
+  for (let i2 = 0; i2 < text2.length; i2++) {
+    const c3 = text2.charCodeAt(i2);
+    if (c3 === 34) {
+      const from = i2 + 1;
+      i2 = text2.indexOf('"', from);
+      while (slash >= 0 && slash < i2) {
+        if (!ESCAPE.test(text2.slice(slash + 1, slash + 6))) return void 0;
+        if (slash + 1 === i2) i2 = text2.indexOf('"', i2 + 1);
+        slash = text2.indexOf("\\", slash + 2);
+      }
+      if (i2 < 0) return void 0;
+      if (text2.charCodeAt(i2 + 1) === 58) {
+        const key2 = text2.slice(from, i2);
+        if (key2.includes("\\") || !(keys[depth] < key2)) return void 0;
+        keys[depth] = key2;
+        if (depth === 1 && key2 === "targets") start = i2 + 2;
+      }
+    } else if (c3 === 123 || c3 === 91) {
+      if (++depth > MAX_PAYLOAD_DEPTH) return void 0;
+      keys[depth] = "";
+    } else if (c3 === 44 || c3 === 125 || c3 === 93) {
+      if (depth === 1 && start) end ||= i2;
+      if (c3 !== 44) depth--;
+    } else if (c3 !== 58) {
+      let j3 = i2;
+      while (j3 < text2.length && !",]}".includes(text2[j3])) j3++;
+      const token = text2.slice(i2, j3);
+      if (`${+token}` !== token && token !== "true" && token !== "false" && token !== "null") return void 0;
+      i2 = j3 - 1;
+    }
   }
-  if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
-  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
-}
-function keysInOrder(value, depth) {
-  if (typeof value !== "object" || value === null) return true;
-  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) {
-    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
-    return true;
-  }
-  let previous;
-  for (const key2 in value) {
-    if (previous !== void 0 && previous >= key2 || !Object.hasOwn(value, key2) || !keysInOrder(value[key2], depth + 1)) return false;
-    previous = key2;
-  }
-  return true;
+  return end ? [start, end] : void 0;
 }
 var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
-  return keysInOrder(value, depth) ? JSON.stringify(value) : sortedText(value, depth);
-}
-function sortedText(value, depth) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) return `[${value.map((item) => sortedText(item, depth + 1)).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record2 = value;
-  return `{${Object.keys(record2).sort().map((key2) => `${JSON.stringify(key2)}:${sortedText(record2[key2], depth + 1)}`).join(",")}}`;
+  return `{${Object.keys(record2).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record2[key2], depth + 1)}`).join(",")}}`;
 }
 
 // src/bundle/verify.ts
-function parseBundleEnvelope(bytes) {
+function readBundleEnvelope(bytes) {
   const envelope = parseEnvelope(bytes);
-  let canonical = false;
+  let payload;
   try {
-    const strictBase64 = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].every((b64) => toBase64(fromBase64(b64)) === b64);
-    canonical = strictBase64 && bytesEqual(toEnvelopeBytes(envelope), bytes);
+    payload = codecs.fromBase64(envelope.payload);
+    for (const { sig } of envelope.signatures) fromBase64(sig);
+    if (!bytesEqual(toEnvelopeBytes(envelope), bytes)) payload = void 0;
   } catch {
-    canonical = false;
+    payload = void 0;
   }
-  if (!canonical) {
+  if (payload === void 0) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
   }
-  return envelope;
+  return { envelope, payload };
 }
-function checkSignatures(envelope, options) {
-  const verified = verifyEnvelope(envelope, {
+function checkSignaturesOf(envelope, options, verify2) {
+  const verified = verify2(envelope, {
     trustedKeys: options.trustedKeys,
     expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
     ...options.threshold === void 0 ? {} : { threshold: options.threshold }
@@ -41823,9 +41975,9 @@ function verifyBundle(bytes, options) {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new TypeError(`verifyBundle: maxBytes must be a positive integer, got ${maxBytes}`);
   checkSize(bytes, maxBytes);
-  const envelope = parseBundleEnvelope(bytes);
+  const { envelope, payload: decoded } = readBundleEnvelope(bytes);
   checkPayloadType(envelope);
-  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
+  const { payload: payloadBytes, keyids } = checkSignaturesOf(envelope, options, (e, o2) => verifyEnvelopeWith(e, o2, () => decoded));
   const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
   checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
@@ -41834,7 +41986,50 @@ function verifyBundle(bytes, options) {
   return { payload, payloadBytes, keyids, sha256: sha256Hex(bytes) };
 }
 
+// src/bundle/node-natives.ts
+import { Buffer as Buffer2, isUtf8 } from "node:buffer";
+import { createHash as createHash3, createPrivateKey, sign as sign2 } from "node:crypto";
+init_bytes();
+function nativeDigest(algorithm) {
+  return (bytes) => new Uint8Array(createHash3(algorithm).update(bytes).digest());
+}
+function bufferOf(bytes) {
+  return Buffer2.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+var PKCS8_ED25519 = Uint8Array.of(48, 46, 2, 1, 0, 48, 5, 6, 3, 43, 101, 112, 4, 34, 4, 32);
+function signNative(message, seed) {
+  const der = new Uint8Array(PKCS8_ED25519.length + 32);
+  der.set(PKCS8_ED25519);
+  der.set(seed, PKCS8_ED25519.length);
+  const key2 = createPrivateKey({ key: Buffer2.from(der.buffer), format: "der", type: "pkcs8" });
+  der.fill(0);
+  return new Uint8Array(sign2(null, message, key2));
+}
+function toBase64Native(bytes) {
+  if (!(bytes instanceof Uint8Array)) return toBase64(bytes);
+  return bufferOf(bytes).toString("base64");
+}
+function fromBase64Native(text2) {
+  if (typeof text2 !== "string") return fromBase64(text2);
+  const decoded = Buffer2.from(text2, "base64");
+  if (decoded.toString("base64") !== text2) return fromBase64(text2);
+  return new Uint8Array(decoded);
+}
+function utf8DecodeNative(bytes) {
+  if (!(bytes instanceof Uint8Array) || !isUtf8(bytes)) return utf8Decode(bytes);
+  return bufferOf(bytes).toString("utf8");
+}
+function useNodeNatives() {
+  hashes.sha256 = nativeDigest("sha256");
+  ed25519_exports.hashes.sha512 = nativeDigest("sha512");
+  signer.sign = signNative;
+  codecs.toBase64 = toBase64Native;
+  codecs.fromBase64 = fromBase64Native;
+  codecs.utf8Decode = utf8DecodeNative;
+}
+
 // src/bundle/build.ts
+useNodeNatives();
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
   return raw.map((f) => ({ path: f.path, sha256: sha256HexNative(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b3) => compareStrings(a.path, b3.path));
@@ -43429,7 +43624,7 @@ var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
 var ELLIPSIS = "\u2026";
-var ansi2 = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
+var ansi2 = (open6, close) => (s) => s === "" ? s : `\x1B[${open6}m${s}\x1B[${close}m`;
 var plain2 = (s) => s;
 var COLOR2 = {
   bold: ansi2(1, 22),
@@ -43821,7 +44016,7 @@ init_errors();
 
 // src/pack/sources/git-cache.ts
 import { execFile } from "node:child_process";
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join12 } from "node:path";
@@ -43928,7 +44123,7 @@ var GitCache = class {
   dir;
   constructor(root, url) {
     this.cacheRoot = join12(root, ".edict", "cache");
-    this.dir = join12(root, ...GIT_CACHE_DIR.split("/"), createHash3("sha256").update(url).digest("hex").slice(0, 16));
+    this.dir = join12(root, ...GIT_CACHE_DIR.split("/"), createHash4("sha256").update(url).digest("hex").slice(0, 16));
   }
   git(args, timeout) {
     return runGit([`--git-dir=${this.dir}`, ...args], timeout !== void 0 ? { timeout } : {});
@@ -48253,13 +48448,13 @@ function pow(base, exponent) {
   for (base %= P4; exponent > 0n; exponent >>= 1n, base = base * base % P4) if (exponent & 1n) result = result * base % P4;
   return result;
 }
+var D3 = (P4 - 121665n) * pow(121666n, P4 - 2n) % P4;
 function publicKeyProblem(raw) {
   let y3 = 0n;
   for (let i2 = 31; i2 >= 0; i2--) y3 = y3 << 8n | BigInt(i2 === 31 ? raw[i2] & 127 : raw[i2]);
   const y22 = y3 * y3 % P4;
-  const D3 = (P4 - 121665n) * pow(121666n, P4 - 2n) % P4;
-  const x22 = (y22 - 1n + P4) % P4 * pow((D3 * y22 + 1n) % P4, P4 - 2n) % P4;
-  if (y3 >= P4 || (x22 === 0n ? raw[31] >> 7 : pow(x22, (P4 - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
+  const u = (y22 - 1n + P4) % P4;
+  if (y3 >= P4 || (u === 0n ? raw[31] >> 7 : pow(u * (D3 * y22 + 1n), (P4 - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y3) ? "small-order (weak) Ed25519 point" : void 0;
 }
 function keyError2(index, message) {
@@ -49303,10 +49498,10 @@ function applyDataRule(target, file, spec, src, refuse2) {
 
 // src/serve/overlay/load.ts
 init_errors();
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { readFile as readFile8 } from "node:fs/promises";
 function overlayDigest(contents) {
-  const hash2 = createHash4("sha256");
+  const hash2 = createHash5("sha256");
   for (const bytes of contents) {
     const length = Buffer.alloc(8);
     length.writeBigUInt64BE(BigInt(bytes.length));
@@ -49387,7 +49582,7 @@ function createOverlaySet(docs, loader, compile2 = compileEngine) {
 import { createServer } from "node:http";
 
 // src/serve/routes.ts
-import { createHash as createHash5, timingSafeEqual } from "node:crypto";
+import { createHash as createHash6, timingSafeEqual } from "node:crypto";
 
 // src/serve/http-errors.ts
 var HttpError = class extends Error {
@@ -49919,7 +50114,7 @@ var ROUTES = /* @__PURE__ */ new Map([
   ]
 ]);
 function tokenDigest(token) {
-  return createHash5("sha256").update(token, "utf8").digest();
+  return createHash6("sha256").update(token, "utf8").digest();
 }
 function authorized(state, req) {
   const expected = state.tokenDigest;

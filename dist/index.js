@@ -279,9 +279,9 @@ var require_directives = __commonJS({
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
-        const copy = new _Directives(this.yaml, this.tags);
-        copy.docStart = this.docStart;
-        return copy;
+        const copy2 = new _Directives(this.yaml, this.tags);
+        copy2.docStart = this.docStart;
+        return copy2;
       }
       /**
        * During parsing, get a Directives instance for the current document and
@@ -590,10 +590,10 @@ var require_Node = __commonJS({
       }
       /** Create a copy of this node.  */
       clone() {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
@@ -887,13 +887,13 @@ var require_Collection = __commonJS({
        * @param schema - If defined, overwrites the original's schema
        */
       clone(schema) {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+          copy2.schema = schema;
+        copy2.items = copy2.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /**
        * Adds a value to the collection. For `!!map` and `!!omap` the value must
@@ -3312,9 +3312,9 @@ var require_Schema = __commonJS({
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
-        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy.tags = this.tags.slice();
-        return copy;
+        const copy2 = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy2.tags = this.tags.slice();
+        return copy2;
       }
     };
     exports.Schema = Schema;
@@ -3457,21 +3457,21 @@ var require_Document = __commonJS({
        * Custom Node values that inherit from `Object` still refer to their original instances.
        */
       clone() {
-        const copy = Object.create(_Document.prototype, {
+        const copy2 = Object.create(_Document.prototype, {
           [identity.NODE_TYPE]: { value: identity.DOC }
         });
-        copy.commentBefore = this.commentBefore;
-        copy.comment = this.comment;
-        copy.errors = this.errors.slice();
-        copy.warnings = this.warnings.slice();
-        copy.options = Object.assign({}, this.options);
+        copy2.commentBefore = this.commentBefore;
+        copy2.comment = this.comment;
+        copy2.errors = this.errors.slice();
+        copy2.warnings = this.warnings.slice();
+        copy2.options = Object.assign({}, this.options);
         if (this.directives)
-          copy.directives = this.directives.clone();
-        copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+          copy2.directives = this.directives.clone();
+        copy2.schema = this.schema.clone();
+        copy2.contents = identity.isNode(this.contents) ? this.contents.clone(copy2.schema) : this.contents;
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** Adds a value to the document. */
       add(value) {
@@ -17488,17 +17488,17 @@ var DASH = 45;
 function isFlowIndicator(c3) {
   return c3 === COMMA || c3 === 91 || c3 === 93 || c3 === 123 || c3 === 125;
 }
-function readCommonYaml(text) {
+function readCommonYaml(text, withSpans = true) {
   if (UNREAD_CHARACTER.test(text)) return void 0;
   try {
-    return new FastReader(text).read();
+    return new FastReader(text, withSpans ? new SpanLog() : void 0).read();
   } catch (e) {
     if (e === FAST_PATH_BAIL || e instanceof RangeError) return void 0;
     throw e;
   }
 }
 var FastReader = class {
-  spans = new SpanLog();
+  spans;
   problems = [];
   text;
   len;
@@ -17507,9 +17507,10 @@ var FastReader = class {
   dropping = 0;
   /** Start of the line being read. */
   pos = 0;
-  constructor(text) {
+  constructor(text, spans) {
     this.text = text;
     this.len = text.length;
+    this.spans = spans;
   }
   read() {
     this.skipHeader();
@@ -17572,7 +17573,7 @@ var FastReader = class {
   open(depth, seg, keyStart, keyEnd, valueStart, valueEnd) {
     if (this.dropping > 0) return -1;
     if (++this.nodes > MAX_NODES) bail();
-    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+    return this.spans === void 0 ? -1 : this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
   }
   /**
    * Whether `key` may be stored: unsafe and repeated keys are reported (at the key) and skipped,
@@ -17612,7 +17613,7 @@ var FastReader = class {
       if (indent > column) bail();
       at = this.pos + column;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
   /**
@@ -17635,7 +17636,7 @@ var FastReader = class {
       if (indent > column) bail();
       if (indent < column || !this.isSeqItem(this.pos + column)) break;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
   /** Whether the node at `at` is the first key of a compact mapping (`- key: value`). */
@@ -17770,7 +17771,7 @@ var FastReader = class {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i2);
+    this.spans?.setValueEnd(entry, i2);
     return { value: out, end: i2 };
   }
   flowMap(at, depth, seg, keyStart, keyEnd) {
@@ -17795,7 +17796,7 @@ var FastReader = class {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i2);
+    this.spans?.setValueEnd(entry, i2);
     return { value: out, end: i2 };
   }
 };
@@ -17904,16 +17905,21 @@ var LineIndex = class {
     return this.starts[line - 1] ?? 0;
   }
 };
-function withLoggedSpans(file, log) {
+function withLazySpans(file) {
   let spans;
   return Object.defineProperty(file, "spans", {
-    get: () => spans ??= log.toMap(),
+    get: () => spans ??= spansOfFastRead(file.text),
     set: (map2) => {
       spans = map2;
     },
     enumerable: true,
     configurable: true
   });
+}
+function spansOfFastRead(text) {
+  const log = readCommonYaml(text, true)?.spans;
+  if (log === void 0) throw new Error("the fast path read this text once, so it reads it again");
+  return log.toMap();
 }
 function decodeUtf8(bytes) {
   try {
@@ -17981,10 +17987,10 @@ function parseSource(path, input, options = {}) {
     return { path, text, value: void 0, spans, problems, lines };
   }
   if (options.fastPath !== false) {
-    const fast = readCommonYaml(text);
+    const fast = readCommonYaml(text, false);
     if (fast !== void 0) {
       for (const p2 of fast.problems) problems.push(p2);
-      return withLoggedSpans({ path, text, value: fast.value, problems, lines }, fast.spans);
+      return withLazySpans({ path, text, value: fast.value, problems, lines });
     }
   }
   const lineCounter = new import_yaml3.LineCounter();
@@ -19020,18 +19026,31 @@ function toEntry(file, document2) {
   const { id, priority } = document2.metadata ?? {};
   return { file, kind: document2.kind, document: document2, ...id !== void 0 ? { id } : {}, ...priority !== void 0 ? { priority } : {} };
 }
+var STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var LENIENT_UTF8 = new TextDecoder();
+function decodeOnce(bytes) {
+  if (typeof bytes === "string") return { text: bytes, input: bytes };
+  if (bytes.length > MAX_FILE_BYTES) return { text: "", input: bytes };
+  let text;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    return { text: LENIENT_UTF8.decode(bytes), input: bytes };
+  }
+  return { text: text.charCodeAt(0) === 65279 ? text.slice(1) : text, input: text };
+}
 function buildRepository(raw) {
   const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
   const sorted2 = [...raw].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
   for (const { path, bytes } of sorted2) {
     const kind = classifyPath(path);
-    const text = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
+    const { text, input } = decodeOnce(bytes);
     if (looksLikePrivateKey(text)) {
       repo.privateKeys.push(privateKeyEntry(path, text));
       continue;
     }
     if (!kind) continue;
-    const source = parseSource(path, bytes);
+    const source = parseSource(path, input);
     const validated = validateFile(kind, source.value);
     const file = { path, kind, source, issues: validated.issues };
     repo.files.push(file);
@@ -19344,6 +19363,49 @@ function appliesTo(entry, target) {
   return targets === void 0 || targets.includes(target);
 }
 
+// src/model/merge/json-copy.ts
+function isOmitted(value) {
+  return value === void 0 || typeof value === "function" || typeof value === "symbol";
+}
+function isPlain(value) {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+function jsonCopy(value) {
+  return copy(value);
+}
+function copy(value) {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value + 0 : null;
+    case "object":
+      break;
+    default:
+      return JSON.parse(JSON.stringify(value));
+  }
+  if (value === null) return null;
+  if (Array.isArray(value)) {
+    const out2 = [];
+    for (let i2 = 0; i2 < value.length; i2++) {
+      const item = value[i2];
+      out2.push(isOmitted(item) ? null : copy(item));
+    }
+    return out2;
+  }
+  if (!isPlain(value) || typeof value.toJSON === "function") return JSON.parse(JSON.stringify(value));
+  const out = {};
+  for (const key2 of Object.keys(value)) {
+    const item = value[key2];
+    if (isOmitted(item)) continue;
+    if (key2 === "__proto__") Object.defineProperty(out, key2, { value: copy(item), enumerable: true, writable: true, configurable: true });
+    else out[key2] = copy(item);
+  }
+  return out;
+}
+
 // src/model/merge/merge.ts
 function provenanceOf(doc) {
   return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
@@ -19360,7 +19422,7 @@ function sameValue(a, b2) {
   return stableStringify(a) === stableStringify(b2);
 }
 function clone(v) {
-  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
+  return v === void 0 ? v : jsonCopy(v);
 }
 function hasSchemaType(value, schema) {
   const t2 = schema.type;
@@ -19444,7 +19506,11 @@ function mergeSpecs(docs, specSchema) {
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
-            const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
+            const items = raw.filter(isRecord).map((item) => {
+              const copied = clone(item);
+              copied.source = src;
+              return copied;
+            });
             const list3 = out[key2];
             if (list3 === void 0) out[key2] = items;
             else for (const item of items) list3.push(item);
@@ -20686,6 +20752,7 @@ function assertBytes(value, what, length) {
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 var isWellFormed = typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
 var encoder4 = new TextEncoder();
+var COPY_BELOW = 1 << 20;
 
 // src/bundle/version.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -21089,7 +21156,8 @@ function compileValueTest(op, raw, negated, readIp) {
         negated,
         (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
         readIp,
-        (ip, range) => cidrContains(range, ip)
+        // an IPv4 address is in an IPv4 range when its low word is (the others are the mapped prefix)
+        (ip, range) => typeof ip === "number" ? range.family === 4 && (ip & range.mask[3]) === range.network[3] >> 0 : cidrContains(range, ip)
       );
     default: {
       const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
@@ -21114,7 +21182,8 @@ function ipReader() {
   let last2;
   return (value) => {
     if (value !== lastValue) {
-      last2 = typeof value === "string" ? parseIp(value) : void 0;
+      const address = typeof value === "string" ? value.includes(":") ? parseIp(value) : parseIpv4(value) : void 0;
+      last2 = typeof address === "number" ? address >> 0 : address;
       lastValue = value;
     }
     return last2;
@@ -21167,53 +21236,71 @@ var slotOf = (hash2, bits) => Math.imul(hash2, 2654435761) >>> 32 - bits;
 function prefixTable() {
   const prefixes = [""];
   const numbers = /* @__PURE__ */ new Map([["", 0]]);
-  let slots = new Int32Array(2);
-  let bits = 0;
-  let maxDepth = 0;
   const walk2 = [];
+  let pool = "";
+  const at = [];
   const table = {
     add(prefix) {
-      if (numbers.has(prefix)) return;
-      numbers.set(prefix, prefixes.push(prefix) - 1);
-      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
     },
     seal() {
-      bits = 32 - Math.clz32(2 * prefixes.length);
-      slots = new Int32Array(2 << bits);
-      prefixes.forEach((prefix, n) => {
-        let hash2 = 0;
-        for (let i2 = 0; i2 < prefix.length; i2++) hash2 = step(hash2, prefix.charCodeAt(i2));
-        if (n === 0) return;
-        let s = slotOf(hash2, bits);
-        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
-        slots[2 * s] = hash2;
-        slots[2 * s + 1] = n;
-      });
-      table.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      pool = prefixes.join("");
+      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      const self = table;
+      self.deepest = table.mapOf(prefixes.keys());
+      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
     },
     numberOf: (prefix) => numbers.get(prefix),
     parents: [0],
-    deepest(value) {
-      let count3 = 0;
-      for (let i2 = 0, hash2 = 0, depth = 0; i2 < value.length && depth < maxDepth; i2++) {
-        const code = value.charCodeAt(i2);
-        hash2 = step(hash2, code);
-        if (code === SLASH) {
-          depth++;
-          walk2[count3++] = hash2;
-          walk2[count3++] = i2 + 1;
-        }
-      }
+    deepest: () => 0,
+    mapOf(list3, values) {
+      const chosen = [...list3];
+      const valueOf = (n) => values?.get(n) ?? n;
+      const root = valueOf(0);
+      const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
-      while (count3 > 0) {
-        const length = walk2[--count3];
-        const hash2 = walk2[--count3];
-        for (let s = slotOf(hash2, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
-          const prefix = prefixes[n];
-          if (slots[2 * s] === hash2 && prefix.length === length && value.indexOf(prefix) === 0) return n;
+      const quads = new Int32Array(4 << bits);
+      let depths = 0;
+      let most = 0;
+      for (const n of chosen) {
+        const prefix = prefixes[n];
+        let hash2 = 0;
+        let depth = 0;
+        for (let i2 = 0; i2 < prefix.length; i2++) {
+          const code = prefix.charCodeAt(i2);
+          hash2 = step(hash2, code);
+          if (code === SLASH) depth++;
         }
+        if (n === 0) continue;
+        depths |= 1 << Math.min(depth, 31);
+        most = Math.max(most, depth);
+        let s = slotOf(hash2, bits);
+        while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
+        quads.set([hash2, valueOf(n), at[n], prefix.length], 4 * s);
       }
-      return 0;
+      return (value) => {
+        let count3 = 0;
+        for (let i2 = 0, hash2 = 0, depth = 0; i2 < value.length && depth < most; i2++) {
+          const code = value.charCodeAt(i2);
+          hash2 = step(hash2, code);
+          if (code === SLASH && depths >>> Math.min(++depth, 31) & 1) {
+            walk2[count3++] = hash2;
+            walk2[count3++] = i2 + 1;
+          }
+        }
+        while (count3 > 0) {
+          const length = walk2[--count3];
+          const hash2 = walk2[--count3];
+          for (let s = slotOf(hash2, bits); quads[4 * s + 3] !== 0; s = s + 1 & mask) {
+            if (quads[4 * s] !== hash2 || quads[4 * s + 3] !== length) continue;
+            const start = quads[4 * s + 2];
+            let i2 = length - 1;
+            while (i2 >= 0 && value.charCodeAt(i2) === pool.charCodeAt(start + i2)) i2--;
+            if (i2 < 0) return quads[4 * s + 1];
+          }
+        }
+        return root;
+      };
     }
   };
   return table;
@@ -21246,12 +21333,14 @@ var anyRest = (a, b2) => (resource) => passes(a, resource) || passes(b2, resourc
 var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
 function decide({ program, approval }, at, resource, context) {
   const count3 = program[at];
-  const first2 = at + 2 + (count3 > MEMO_BITS ? 0 : 1 << count3);
-  if (count3 > MEMO_BITS) return make(program, at, first2, approval, (i2) => applies(program, first2 + ENTRY * i2, resource, context));
+  if (count3 > MEMO_BITS) return afresh(program, at, approval, resource, context);
+  const first2 = at + 2 + (1 << count3);
   let bits = 0;
   for (let i2 = 0; i2 < count3; i2++) if (applies(program, first2 + ENTRY * i2, resource, context)) bits |= 1 << i2;
-  return program[at + 2 + bits] ??= Object.freeze(make(program, at, first2, approval, (i2) => bits >> i2 & 1));
+  return program[at + 2 + bits] ?? remembered(program, at, first2, approval, bits);
 }
+var remembered = (program, at, first2, approval, bits) => program[at + 2 + bits] = Object.freeze(make(program, at, first2, approval, (i2) => bits >> i2 & 1));
+var afresh = (program, at, approval, resource, context) => make(program, at, at + 2, approval, (i2) => applies(program, at + 2 + ENTRY * i2, resource, context));
 function applies(program, k2, resource, context) {
   if (!passes(program[k2], resource) || program[k2 + 1]?.(resource)) return false;
   const condition = program[k2 + 2];
@@ -21272,7 +21361,8 @@ function make(program, at, first2, approval, applied) {
 
 // src/engine/access/plan.ts
 var MERGE_BUDGET = 4096;
-function actionPlan(met, numberOf2, parents, approval) {
+function actionPlan(met, prefixes, approval) {
+  const { numberOf: numberOf2, parents } = prefixes;
   const own = /* @__PURE__ */ new Map([[0, []]]);
   for (const statement2 of met) {
     for (const { prefix, rest } of statement2.filings) {
@@ -21288,24 +21378,20 @@ function actionPlan(met, numberOf2, parents, approval) {
   let budget = MERGE_BUDGET + 8 * met.length;
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
-      return (node2, resource, context) => {
+      const deepest = prefixes.mapOf(own.keys());
+      return (resource, context) => {
         const once = { program: [], approval };
-        return decide(once, addTable(once.program, metAlong(node2)), resource, context);
+        return decide(once, addTable(once.program, metAlong(deepest(resource))), resource, context);
       };
     }
   }
   const tables = { program: [], approval };
   const starts = /* @__PURE__ */ new Map();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, starts, parents);
+  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
 }
-function lookup(tables, starts, parents) {
-  return (node, resource, context) => {
-    for (let n = node; ; n = parents[n]) {
-      const at = starts.get(n);
-      if (at !== void 0) return decide(tables, at, resource, context);
-    }
-  };
+function lookup(tables, startOf) {
+  return (resource, context) => decide(tables, startOf(resource), resource, context);
 }
 
 // src/engine/access/compiled.ts
@@ -21337,8 +21423,7 @@ function compileAccess(access) {
       const candidates3 = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
       plan = actionPlan(
         candidates3.filter((s) => actionMatches(s, action)),
-        prefixes.numberOf,
-        prefixes.parents,
+        prefixes,
         approvalFor(access, action)
       );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
@@ -21347,8 +21432,7 @@ function compileAccess(access) {
     return plan;
   };
   const authorize = (request) => {
-    const { resource } = request;
-    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
+    return planFor(request.action)(request.resource, request.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
@@ -24600,7 +24684,7 @@ function renderDiffJson(result) {
 var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/diff/change-parts.ts
-var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var isPlain2 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 var isContainer = (v) => v !== null && typeof v === "object";
 var key = (v) => stableStringify(v);
 function join3(at, next) {
@@ -24630,12 +24714,12 @@ function listParts(at, before, after) {
 }
 function partsAt(at, before, after) {
   if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
-  if (isPlain(before) && isPlain(after)) {
+  if (isPlain2(before) && isPlain2(after)) {
     const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k2) => partsAt(join3(at, k2), before[k2], after[k2]));
   }
   if (Array.isArray(before) || Array.isArray(after)) {
-    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain(v) ? void 0 : [v];
+    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain2(v) ? void 0 : [v];
     const a = asList2(before);
     const b2 = asList2(after);
     if (a !== void 0 && b2 !== void 0) return listParts(at, a, b2);
@@ -26381,9 +26465,10 @@ var BundleKeyError = class extends BundleError {
 };
 
 // src/bundle/digest.ts
+var hashes = { sha256 };
 function sha2562(bytes) {
   assertBytes(bytes, "sha256");
-  return sha256(bytes);
+  return hashes.sha256(bytes);
 }
 
 // node_modules/@noble/ed25519/index.js
@@ -26394,7 +26479,7 @@ __export(ed25519_exports, {
   getPublicKey: () => getPublicKey,
   getPublicKeyAsync: () => getPublicKeyAsync,
   hash: () => hash,
-  hashes: () => hashes,
+  hashes: () => hashes2,
   keygen: () => keygen,
   keygenAsync: () => keygenAsync,
   sign: () => sign,
@@ -26511,7 +26596,7 @@ var invert = (number, modulo) => {
   return mod(x2, modulo);
 };
 var _hash = (name) => {
-  const fn = hashes[name];
+  const fn = hashes2[name];
   if (typeof fn !== "function")
     throw new Error("hashes." + name + " not set");
   return fn;
@@ -26768,12 +26853,12 @@ var uvRatio = (u, v) => {
 };
 var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
 var hashedToExtK = (hashed) => {
-  const copy = snapshotBytes(hashed);
-  const head = copy.slice(0, 32);
+  const copy2 = snapshotBytes(hashed);
+  const head = copy2.slice(0, 32);
   head[0] &= 248;
   head[31] &= 127;
   head[31] |= 64;
-  const prefix = copy.slice(32);
+  const prefix = copy2.slice(32);
   const scalar = modL_LE(head);
   const point = G.multiply(scalar);
   const pointBytes = point.toBytes();
@@ -26850,7 +26935,7 @@ var etc = /* @__PURE__ */ freeze({
   invert,
   randomBytes
 });
-var hashes = {
+var hashes2 = {
   sha512Async: async (message) => {
     const s = globalThis?.crypto?.subtle;
     if (!s)
@@ -26924,7 +27009,10 @@ var wNAF = (n) => {
 };
 
 // src/bundle/ed25519.ts
-hashes.sha512 = sha512;
+hashes2.sha512 = sha512;
+var signer = {
+  sign: (message, seed) => sign(message, seed)
+};
 
 // src/bundle/pem.ts
 var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
@@ -27032,7 +27120,7 @@ var PrivateKey = class _PrivateKey {
   /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
   sign(message) {
     assertBytes(message, "message");
-    return ed25519_exports.sign(message, this.#seed);
+    return signer.sign(message, this.#seed);
   }
   /** A copy of the 32-byte seed; only for writing the key out. */
   exportSeed() {

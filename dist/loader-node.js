@@ -17808,15 +17808,15 @@ function flagsFor(options) {
 function isFolderError(e) {
   return e?.code === "EISDIR";
 }
-function* readLoop(stat, maxBytes, options) {
+function* readLoop(stat2, maxBytes, options) {
   options.signal?.throwIfAborted();
-  if (options.regularFile && !stat.isFile()) return { status: "not-a-file" };
-  if (stat.isFile() && stat.size > maxBytes) return { status: "too-large", size: stat.size };
+  if (options.regularFile && !stat2.isFile()) return { status: "not-a-file" };
+  if (stat2.isFile() && stat2.size > maxBytes) return { status: "too-large", size: stat2.size };
   const chunks = [];
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const want = stat.isFile() && total < stat.size ? stat.size - total : CHUNK;
+    const want = stat2.isFile() && total < stat2.size ? stat2.size - total : CHUNK;
     const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
@@ -17868,15 +17868,30 @@ __export(file_cache_exports, {
   readFileBounded: () => readFileBounded,
   toSerialFloorText: () => toSerialFloorText
 });
-import { mkdir } from "node:fs/promises";
+import { mkdir, open as open3, stat } from "node:fs/promises";
 import { join as join2 } from "node:path";
 function isNotFound(e) {
   return e?.code === "ENOENT";
 }
 async function readFileBounded(path, maxBytes, signal) {
+  const bytes = await readRegularFile(path, maxBytes, signal);
+  if (bytes) return bytes;
   const read = await readBounded(path, maxBytes, { signal });
   if (read.status !== "ok") throw new BundleRetrievalError("TOO_LARGE", `${path}: more than the limit of ${maxBytes} bytes (endless data)`);
   return read.bytes;
+}
+async function readRegularFile(path, maxBytes, signal) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile() || info.size > maxBytes) return void 0;
+  const handle = await open3(path);
+  try {
+    signal.throwIfAborted();
+    const buffer = new Uint8Array(info.size + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return bytesRead === info.size ? buffer.subarray(0, bytesRead) : void 0;
+  } finally {
+    handle.close().catch(() => void 0);
+  }
 }
 function parseSerialFloor(text2, where) {
   const m = SERIAL_LINE.exec(text2);
@@ -18230,7 +18245,8 @@ function compileValueTest(op, raw, negated, readIp) {
         negated,
         (p) => typeof p === "string" ? parseCidr(p) : void 0,
         readIp,
-        (ip, range) => cidrContains(range, ip)
+        // an IPv4 address is in an IPv4 range when its low word is (the others are the mapped prefix)
+        (ip, range) => typeof ip === "number" ? range.family === 4 && (ip & range.mask[3]) === range.network[3] >> 0 : cidrContains(range, ip)
       );
     default: {
       const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
@@ -18255,7 +18271,8 @@ function ipReader() {
   let last;
   return (value) => {
     if (value !== lastValue) {
-      last = typeof value === "string" ? parseIp(value) : void 0;
+      const address = typeof value === "string" ? value.includes(":") ? parseIp(value) : parseIpv4(value) : void 0;
+      last = typeof address === "number" ? address >> 0 : address;
       lastValue = value;
     }
     return last;
@@ -18309,53 +18326,71 @@ var slotOf = (hash, bits) => Math.imul(hash, 2654435761) >>> 32 - bits;
 function prefixTable() {
   const prefixes = [""];
   const numbers = /* @__PURE__ */ new Map([["", 0]]);
-  let slots = new Int32Array(2);
-  let bits = 0;
-  let maxDepth = 0;
   const walk = [];
+  let pool = "";
+  const at = [];
   const table = {
     add(prefix) {
-      if (numbers.has(prefix)) return;
-      numbers.set(prefix, prefixes.push(prefix) - 1);
-      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
     },
     seal() {
-      bits = 32 - Math.clz32(2 * prefixes.length);
-      slots = new Int32Array(2 << bits);
-      prefixes.forEach((prefix, n) => {
-        let hash = 0;
-        for (let i = 0; i < prefix.length; i++) hash = step(hash, prefix.charCodeAt(i));
-        if (n === 0) return;
-        let s = slotOf(hash, bits);
-        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
-        slots[2 * s] = hash;
-        slots[2 * s + 1] = n;
-      });
-      table.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      pool = prefixes.join("");
+      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      const self = table;
+      self.deepest = table.mapOf(prefixes.keys());
+      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
     },
     numberOf: (prefix) => numbers.get(prefix),
     parents: [0],
-    deepest(value) {
-      let count = 0;
-      for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
-        const code = value.charCodeAt(i);
-        hash = step(hash, code);
-        if (code === SLASH) {
-          depth++;
-          walk[count++] = hash;
-          walk[count++] = i + 1;
-        }
-      }
+    deepest: () => 0,
+    mapOf(list2, values) {
+      const chosen = [...list2];
+      const valueOf = (n) => values?.get(n) ?? n;
+      const root = valueOf(0);
+      const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
-      while (count > 0) {
-        const length = walk[--count];
-        const hash = walk[--count];
-        for (let s = slotOf(hash, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
-          const prefix = prefixes[n];
-          if (slots[2 * s] === hash && prefix.length === length && value.indexOf(prefix) === 0) return n;
+      const quads = new Int32Array(4 << bits);
+      let depths = 0;
+      let most = 0;
+      for (const n of chosen) {
+        const prefix = prefixes[n];
+        let hash = 0;
+        let depth = 0;
+        for (let i = 0; i < prefix.length; i++) {
+          const code = prefix.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH) depth++;
         }
+        if (n === 0) continue;
+        depths |= 1 << Math.min(depth, 31);
+        most = Math.max(most, depth);
+        let s = slotOf(hash, bits);
+        while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
+        quads.set([hash, valueOf(n), at[n], prefix.length], 4 * s);
       }
-      return 0;
+      return (value) => {
+        let count = 0;
+        for (let i = 0, hash = 0, depth = 0; i < value.length && depth < most; i++) {
+          const code = value.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH && depths >>> Math.min(++depth, 31) & 1) {
+            walk[count++] = hash;
+            walk[count++] = i + 1;
+          }
+        }
+        while (count > 0) {
+          const length = walk[--count];
+          const hash = walk[--count];
+          for (let s = slotOf(hash, bits); quads[4 * s + 3] !== 0; s = s + 1 & mask) {
+            if (quads[4 * s] !== hash || quads[4 * s + 3] !== length) continue;
+            const start = quads[4 * s + 2];
+            let i = length - 1;
+            while (i >= 0 && value.charCodeAt(i) === pool.charCodeAt(start + i)) i--;
+            if (i < 0) return quads[4 * s + 1];
+          }
+        }
+        return root;
+      };
     }
   };
   return table;
@@ -18388,12 +18423,14 @@ var anyRest = (a, b) => (resource) => passes(a, resource) || passes(b, resource)
 var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
 function decide({ program, approval }, at, resource, context) {
   const count = program[at];
-  const first = at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
-  if (count > MEMO_BITS) return make(program, at, first, approval, (i) => applies(program, first + ENTRY * i, resource, context));
+  if (count > MEMO_BITS) return afresh(program, at, approval, resource, context);
+  const first = at + 2 + (1 << count);
   let bits = 0;
   for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
-  return program[at + 2 + bits] ??= Object.freeze(make(program, at, first, approval, (i) => bits >> i & 1));
+  return program[at + 2 + bits] ?? remembered(program, at, first, approval, bits);
 }
+var remembered = (program, at, first, approval, bits) => program[at + 2 + bits] = Object.freeze(make(program, at, first, approval, (i) => bits >> i & 1));
+var afresh = (program, at, approval, resource, context) => make(program, at, at + 2, approval, (i) => applies(program, at + 2 + ENTRY * i, resource, context));
 function applies(program, k, resource, context) {
   if (!passes(program[k], resource) || program[k + 1]?.(resource)) return false;
   const condition = program[k + 2];
@@ -18414,7 +18451,8 @@ function make(program, at, first, approval, applied) {
 
 // src/engine/access/plan.ts
 var MERGE_BUDGET = 4096;
-function actionPlan(met, numberOf2, parents, approval) {
+function actionPlan(met, prefixes, approval) {
+  const { numberOf: numberOf2, parents } = prefixes;
   const own = /* @__PURE__ */ new Map([[0, []]]);
   for (const statement2 of met) {
     for (const { prefix, rest } of statement2.filings) {
@@ -18430,24 +18468,20 @@ function actionPlan(met, numberOf2, parents, approval) {
   let budget = MERGE_BUDGET + 8 * met.length;
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
-      return (node2, resource, context) => {
+      const deepest = prefixes.mapOf(own.keys());
+      return (resource, context) => {
         const once2 = { program: [], approval };
-        return decide(once2, addTable(once2.program, metAlong(node2)), resource, context);
+        return decide(once2, addTable(once2.program, metAlong(deepest(resource))), resource, context);
       };
     }
   }
   const tables = { program: [], approval };
   const starts = /* @__PURE__ */ new Map();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, starts, parents);
+  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
 }
-function lookup(tables, starts, parents) {
-  return (node, resource, context) => {
-    for (let n = node; ; n = parents[n]) {
-      const at = starts.get(n);
-      if (at !== void 0) return decide(tables, at, resource, context);
-    }
-  };
+function lookup(tables, startOf) {
+  return (resource, context) => decide(tables, startOf(resource), resource, context);
 }
 
 // src/engine/access/compiled.ts
@@ -18479,8 +18513,7 @@ function compileAccess(access) {
       const candidates3 = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
       plan = actionPlan(
         candidates3.filter((s) => actionMatches(s, action)),
-        prefixes.numberOf,
-        prefixes.parents,
+        prefixes,
         approvalFor(access, action)
       );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
@@ -18489,8 +18522,7 @@ function compileAccess(access) {
     return plan;
   };
   const authorize = (request2) => {
-    const { resource } = request2;
-    return planFor(request2.action)(prefixes.deepest(resource), resource, request2.context ?? EMPTY_CONTEXT);
+    return planFor(request2.action)(request2.resource, request2.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
@@ -20610,15 +20642,15 @@ function coverRest(space, dims, regions, maxStates) {
   for (let round = 0; round <= COVER_ROUNDS; round++) {
     const walk = searchSpace(space, dims, regions, maxStates);
     if (walk.cut) return false;
-    const open3 = walk.finals.filter((s) => s.cover === 0n && flips(s.mask));
-    if (open3.length === 0) {
+    const open4 = walk.finals.filter((s) => s.cover === 0n && flips(s.mask));
+    if (open4.length === 0) {
       const masks = regions.map(() => /* @__PURE__ */ new Set());
       for (const s of walk.finals) if (flips(s.mask)) regions.forEach((_, r) => s.cover >> BigInt(r) & 1n && masks[r].add(s.mask));
       regions.forEach((r, i) => r.cells = masks[i].size);
       return true;
     }
     if (round === COVER_ROUNDS) return false;
-    for (const s of open3) {
+    for (const s of open4) {
       if (regions.some((r) => inside(r, s.path))) continue;
       if (added++ >= MAX_COVER_REGIONS) return false;
       const before = actionOf3(space, "base", s.mask);
@@ -22343,17 +22375,17 @@ var DASH = 45;
 function isFlowIndicator(c) {
   return c === COMMA || c === 91 || c === 93 || c === 123 || c === 125;
 }
-function readCommonYaml(text2) {
+function readCommonYaml(text2, withSpans = true) {
   if (UNREAD_CHARACTER.test(text2)) return void 0;
   try {
-    return new FastReader(text2).read();
+    return new FastReader(text2, withSpans ? new SpanLog() : void 0).read();
   } catch (e) {
     if (e === FAST_PATH_BAIL || e instanceof RangeError) return void 0;
     throw e;
   }
 }
 var FastReader = class {
-  spans = new SpanLog();
+  spans;
   problems = [];
   text;
   len;
@@ -22362,9 +22394,10 @@ var FastReader = class {
   dropping = 0;
   /** Start of the line being read. */
   pos = 0;
-  constructor(text2) {
+  constructor(text2, spans) {
     this.text = text2;
     this.len = text2.length;
+    this.spans = spans;
   }
   read() {
     this.skipHeader();
@@ -22427,7 +22460,7 @@ var FastReader = class {
   open(depth, seg, keyStart, keyEnd, valueStart, valueEnd) {
     if (this.dropping > 0) return -1;
     if (++this.nodes > MAX_NODES) bail();
-    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+    return this.spans === void 0 ? -1 : this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
   }
   /**
    * Whether `key` may be stored: unsafe and repeated keys are reported (at the key) and skipped,
@@ -22467,7 +22500,7 @@ var FastReader = class {
       if (indent > column) bail();
       at = this.pos + column;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
   /**
@@ -22490,7 +22523,7 @@ var FastReader = class {
       if (indent > column) bail();
       if (indent < column || !this.isSeqItem(this.pos + column)) break;
     }
-    this.spans.setValueEnd(entry, end);
+    this.spans?.setValueEnd(entry, end);
     return { value: out, end };
   }
   /** Whether the node at `at` is the first key of a compact mapping (`- key: value`). */
@@ -22625,7 +22658,7 @@ var FastReader = class {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i);
+    this.spans?.setValueEnd(entry, i);
     return { value: out, end: i };
   }
   flowMap(at, depth, seg, keyStart, keyEnd) {
@@ -22650,7 +22683,7 @@ var FastReader = class {
         if (n.done) break;
       }
     }
-    this.spans.setValueEnd(entry, i);
+    this.spans?.setValueEnd(entry, i);
     return { value: out, end: i };
   }
 };
@@ -22677,8 +22710,8 @@ function firstLine(message) {
 function realSpan(text2, doc, err) {
   const [s, e] = err.pos;
   if (err.code === "MISSING_CHAR" && /^Missing closing ["']quote/.test(err.message)) {
-    const open3 = openingQuote(doc, s);
-    if (open3 !== void 0) return [open3, open3 + 1];
+    const open4 = openingQuote(doc, s);
+    if (open4 !== void 0) return [open4, open4 + 1];
   }
   if (err.code !== "TAB_AS_INDENT" && inIndentation(text2, s)) {
     let at = s;
@@ -22759,16 +22792,21 @@ var LineIndex = class {
     return this.starts[line - 1] ?? 0;
   }
 };
-function withLoggedSpans(file, log) {
+function withLazySpans(file) {
   let spans;
   return Object.defineProperty(file, "spans", {
-    get: () => spans ??= log.toMap(),
+    get: () => spans ??= spansOfFastRead(file.text),
     set: (map2) => {
       spans = map2;
     },
     enumerable: true,
     configurable: true
   });
+}
+function spansOfFastRead(text2) {
+  const log = readCommonYaml(text2, true)?.spans;
+  if (log === void 0) throw new Error("the fast path read this text once, so it reads it again");
+  return log.toMap();
 }
 function decodeUtf8(bytes) {
   try {
@@ -22836,10 +22874,10 @@ function parseSource(path, input, options = {}) {
     return { path, text: text2, value: void 0, spans, problems, lines };
   }
   if (options.fastPath !== false) {
-    const fast = readCommonYaml(text2);
+    const fast = readCommonYaml(text2, false);
     if (fast !== void 0) {
       for (const p of fast.problems) problems.push(p);
-      return withLoggedSpans({ path, text: text2, value: fast.value, problems, lines }, fast.spans);
+      return withLazySpans({ path, text: text2, value: fast.value, problems, lines });
     }
   }
   const lineCounter = new import_yaml3.LineCounter();
@@ -23364,13 +23402,13 @@ function pow(base, exponent) {
   for (base %= P; exponent > 0n; exponent >>= 1n, base = base * base % P) if (exponent & 1n) result = result * base % P;
   return result;
 }
+var D = (P - 121665n) * pow(121666n, P - 2n) % P;
 function publicKeyProblem(raw) {
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = y << 8n | BigInt(i === 31 ? raw[i] & 127 : raw[i]);
   const y2 = y * y % P;
-  const D = (P - 121665n) * pow(121666n, P - 2n) % P;
-  const x2 = (y2 - 1n + P) % P * pow((D * y2 + 1n) % P, P - 2n) % P;
-  if (y >= P || (x2 === 0n ? raw[31] >> 7 : pow(x2, (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
+  const u = (y2 - 1n + P) % P;
+  if (y >= P || (u === 0n ? raw[31] >> 7 : pow(u * (D * y2 + 1n), (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y) ? "small-order (weak) Ed25519 point" : void 0;
 }
 function keyError(index, message) {
@@ -23447,43 +23485,68 @@ function readPayload(bytes) {
   const problem = findPayloadProblem(value);
   if (problem) throw formatError(`payload: ${problem}`);
   const payload = value;
-  let canonical = "";
+  let span = canonicalTargetsSpan(text2);
+  if (!span) {
+    let canonical = "";
+    span = [0, 0];
+    for (const key of Object.keys(payload).sort()) {
+      canonical += `${canonical ? "," : "{"}${JSON.stringify(key)}:`;
+      if (key === "targets") span[0] = canonical.length;
+      canonical += canonicalOfParsed(payload[key], 2);
+      if (key === "targets") span[1] = canonical.length;
+    }
+    if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
+  }
+  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) };
+}
+var ESCAPE = /^(?:["\\bfnrt]|u00(?:0[0-7bef]|1[\da-f]))/;
+function canonicalTargetsSpan(text2) {
+  const keys = [];
+  let depth = 0;
   let start = 0;
   let end = 0;
-  for (const key of Object.keys(payload).sort()) {
-    canonical += `${canonical ? "," : "{"}${JSON.stringify(key)}:`;
-    if (key === "targets") start = canonical.length;
-    canonical += canonicalOfParsed(payload[key], 2);
-    if (key === "targets") end = canonical.length;
+  let slash = text2.indexOf("\\");
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c === 34) {
+      const from = i + 1;
+      i = text2.indexOf('"', from);
+      while (slash >= 0 && slash < i) {
+        if (!ESCAPE.test(text2.slice(slash + 1, slash + 6))) return void 0;
+        if (slash + 1 === i) i = text2.indexOf('"', i + 1);
+        slash = text2.indexOf("\\", slash + 2);
+      }
+      if (i < 0) return void 0;
+      if (text2.charCodeAt(i + 1) === 58) {
+        const key = text2.slice(from, i);
+        if (key.includes("\\") || !(keys[depth] < key)) return void 0;
+        keys[depth] = key;
+        if (depth === 1 && key === "targets") start = i + 2;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_PAYLOAD_DEPTH) return void 0;
+      keys[depth] = "";
+    } else if (c === 44 || c === 125 || c === 93) {
+      if (depth === 1 && start) end ||= i;
+      if (c !== 44) depth--;
+    } else if (c !== 58) {
+      let j = i;
+      while (j < text2.length && !",]}".includes(text2[j])) j++;
+      const token = text2.slice(i, j);
+      if (`${+token}` !== token && token !== "true" && token !== "false" && token !== "null") return void 0;
+      i = j - 1;
+    }
   }
-  if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
-  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
-}
-function keysInOrder(value, depth) {
-  if (typeof value !== "object" || value === null) return true;
-  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) {
-    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
-    return true;
-  }
-  let previous;
-  for (const key in value) {
-    if (previous !== void 0 && previous >= key || !Object.hasOwn(value, key) || !keysInOrder(value[key], depth + 1)) return false;
-    previous = key;
-  }
-  return true;
+  return end ? [start, end] : void 0;
 }
 var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
-  return keysInOrder(value, depth) ? JSON.stringify(value) : sortedText(value, depth);
-}
-function sortedText(value, depth) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) return `[${value.map((item) => sortedText(item, depth + 1)).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${sortedText(record[key], depth + 1)}`).join(",")}}`;
+  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
 }
 
 // src/loader/verify.ts

@@ -7,7 +7,7 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-HPWSYG6X.js";
+} from "./chunks/chunk-6XJMPC2Z.js";
 import "./chunks/chunk-KHXCZCVN.js";
 import "./chunks/chunk-HDIMLUXP.js";
 import "./chunks/chunk-ROKPQ74B.js";
@@ -200,7 +200,7 @@ function otherSource(text, options, fetch, refused) {
   const { sources: _s, plainHttp: _p, registryCredentials: _r, token, ...rest } = options;
   const github = text.startsWith("github:");
   const config = toConfig({ ...rest, source: text, ...fetch === void 0 ? {} : { fetch }, ...github && token !== void 0 ? { token } : {} });
-  const files = () => import("./chunks/file-cache-EEHRU23V.js");
+  const files = () => import("./chunks/file-cache-DNX3CT4F.js");
   let etag;
   let last;
   return {

@@ -293,7 +293,8 @@ function compileValueTest(op, raw, negated, readIp) {
         negated,
         (p) => typeof p === "string" ? parseCidr(p) : void 0,
         readIp,
-        (ip, range) => cidrContains(range, ip)
+        // an IPv4 address is in an IPv4 range when its low word is (the others are the mapped prefix)
+        (ip, range) => typeof ip === "number" ? range.family === 4 && (ip & range.mask[3]) === range.network[3] >> 0 : cidrContains(range, ip)
       );
     default: {
       const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
@@ -318,7 +319,8 @@ function ipReader() {
   let last;
   return (value) => {
     if (value !== lastValue) {
-      last = typeof value === "string" ? parseIp(value) : void 0;
+      const address = typeof value === "string" ? value.includes(":") ? parseIp(value) : parseIpv4(value) : void 0;
+      last = typeof address === "number" ? address >> 0 : address;
       lastValue = value;
     }
     return last;
@@ -371,53 +373,71 @@ var slotOf = (hash, bits) => Math.imul(hash, 2654435761) >>> 32 - bits;
 function prefixTable() {
   const prefixes = [""];
   const numbers = /* @__PURE__ */ new Map([["", 0]]);
-  let slots = new Int32Array(2);
-  let bits = 0;
-  let maxDepth = 0;
   const walk = [];
+  let pool = "";
+  const at = [];
   const table = {
     add(prefix) {
-      if (numbers.has(prefix)) return;
-      numbers.set(prefix, prefixes.push(prefix) - 1);
-      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
+      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
     },
     seal() {
-      bits = 32 - Math.clz32(2 * prefixes.length);
-      slots = new Int32Array(2 << bits);
-      prefixes.forEach((prefix, n) => {
-        let hash = 0;
-        for (let i = 0; i < prefix.length; i++) hash = step(hash, prefix.charCodeAt(i));
-        if (n === 0) return;
-        let s = slotOf(hash, bits);
-        while (slots[2 * s + 1] !== 0) s = s + 1 & (1 << bits) - 1;
-        slots[2 * s] = hash;
-        slots[2 * s + 1] = n;
-      });
-      table.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      pool = prefixes.join("");
+      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      const self = table;
+      self.deepest = table.mapOf(prefixes.keys());
+      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
     },
     numberOf: (prefix) => numbers.get(prefix),
     parents: [0],
-    deepest(value) {
-      let count = 0;
-      for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
-        const code = value.charCodeAt(i);
-        hash = step(hash, code);
-        if (code === SLASH) {
-          depth++;
-          walk[count++] = hash;
-          walk[count++] = i + 1;
-        }
-      }
+    deepest: () => 0,
+    mapOf(list, values) {
+      const chosen = [...list];
+      const valueOf = (n) => values?.get(n) ?? n;
+      const root = valueOf(0);
+      const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
-      while (count > 0) {
-        const length = walk[--count];
-        const hash = walk[--count];
-        for (let s = slotOf(hash, bits), n = slots[2 * s + 1]; n !== 0; s = s + 1 & mask, n = slots[2 * s + 1]) {
-          const prefix = prefixes[n];
-          if (slots[2 * s] === hash && prefix.length === length && value.indexOf(prefix) === 0) return n;
+      const quads = new Int32Array(4 << bits);
+      let depths = 0;
+      let most = 0;
+      for (const n of chosen) {
+        const prefix = prefixes[n];
+        let hash = 0;
+        let depth = 0;
+        for (let i = 0; i < prefix.length; i++) {
+          const code = prefix.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH) depth++;
         }
+        if (n === 0) continue;
+        depths |= 1 << Math.min(depth, 31);
+        most = Math.max(most, depth);
+        let s = slotOf(hash, bits);
+        while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
+        quads.set([hash, valueOf(n), at[n], prefix.length], 4 * s);
       }
-      return 0;
+      return (value) => {
+        let count = 0;
+        for (let i = 0, hash = 0, depth = 0; i < value.length && depth < most; i++) {
+          const code = value.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH && depths >>> Math.min(++depth, 31) & 1) {
+            walk[count++] = hash;
+            walk[count++] = i + 1;
+          }
+        }
+        while (count > 0) {
+          const length = walk[--count];
+          const hash = walk[--count];
+          for (let s = slotOf(hash, bits); quads[4 * s + 3] !== 0; s = s + 1 & mask) {
+            if (quads[4 * s] !== hash || quads[4 * s + 3] !== length) continue;
+            const start = quads[4 * s + 2];
+            let i = length - 1;
+            while (i >= 0 && value.charCodeAt(i) === pool.charCodeAt(start + i)) i--;
+            if (i < 0) return quads[4 * s + 1];
+          }
+        }
+        return root;
+      };
     }
   };
   return table;
@@ -450,12 +470,14 @@ var anyRest = (a, b) => (resource) => passes(a, resource) || passes(b, resource)
 var passes = (rest, resource) => typeof rest === "string" ? rest === resource : rest === void 0 || rest(resource);
 function decide({ program, approval }, at, resource, context) {
   const count = program[at];
-  const first = at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
-  if (count > MEMO_BITS) return make(program, at, first, approval, (i) => applies(program, first + ENTRY * i, resource, context));
+  if (count > MEMO_BITS) return afresh(program, at, approval, resource, context);
+  const first = at + 2 + (1 << count);
   let bits = 0;
   for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
-  return program[at + 2 + bits] ??= Object.freeze(make(program, at, first, approval, (i) => bits >> i & 1));
+  return program[at + 2 + bits] ?? remembered(program, at, first, approval, bits);
 }
+var remembered = (program, at, first, approval, bits) => program[at + 2 + bits] = Object.freeze(make(program, at, first, approval, (i) => bits >> i & 1));
+var afresh = (program, at, approval, resource, context) => make(program, at, at + 2, approval, (i) => applies(program, at + 2 + ENTRY * i, resource, context));
 function applies(program, k, resource, context) {
   if (!passes(program[k], resource) || program[k + 1]?.(resource)) return false;
   const condition = program[k + 2];
@@ -476,7 +498,8 @@ function make(program, at, first, approval, applied) {
 
 // src/engine/access/plan.ts
 var MERGE_BUDGET = 4096;
-function actionPlan(met, numberOf, parents, approval) {
+function actionPlan(met, prefixes, approval) {
+  const { numberOf, parents } = prefixes;
   const own = /* @__PURE__ */ new Map([[0, []]]);
   for (const statement of met) {
     for (const { prefix, rest } of statement.filings) {
@@ -492,24 +515,20 @@ function actionPlan(met, numberOf, parents, approval) {
   let budget = MERGE_BUDGET + 8 * met.length;
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
-      return (node2, resource, context) => {
+      const deepest = prefixes.mapOf(own.keys());
+      return (resource, context) => {
         const once2 = { program: [], approval };
-        return decide(once2, addTable(once2.program, metAlong(node2)), resource, context);
+        return decide(once2, addTable(once2.program, metAlong(deepest(resource))), resource, context);
       };
     }
   }
   const tables = { program: [], approval };
   const starts = /* @__PURE__ */ new Map();
   for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, starts, parents);
+  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
 }
-function lookup(tables, starts, parents) {
-  return (node, resource, context) => {
-    for (let n = node; ; n = parents[n]) {
-      const at = starts.get(n);
-      if (at !== void 0) return decide(tables, at, resource, context);
-    }
-  };
+function lookup(tables, startOf) {
+  return (resource, context) => decide(tables, startOf(resource), resource, context);
 }
 
 // src/engine/access/compiled.ts
@@ -541,8 +560,7 @@ function compileAccess(access) {
       const candidates = [...byService.get("") ?? [], ...(colon < 0 ? void 0 : byService.get(action.slice(0, colon + 1))) ?? []];
       plan = actionPlan(
         candidates.filter((s) => actionMatches(s, action)),
-        prefixes.numberOf,
-        prefixes.parents,
+        prefixes,
         approvalFor(access, action)
       );
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
@@ -551,8 +569,7 @@ function compileAccess(access) {
     return plan;
   };
   const authorize = (request) => {
-    const { resource } = request;
-    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
+    return planFor(request.action)(request.resource, request.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
@@ -690,13 +707,13 @@ function pow(base, exponent) {
   for (base %= P; exponent > 0n; exponent >>= 1n, base = base * base % P) if (exponent & 1n) result = result * base % P;
   return result;
 }
+var D = (P - 121665n) * pow(121666n, P - 2n) % P;
 function publicKeyProblem(raw) {
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = y << 8n | BigInt(i === 31 ? raw[i] & 127 : raw[i]);
   const y2 = y * y % P;
-  const D = (P - 121665n) * pow(121666n, P - 2n) % P;
-  const x2 = (y2 - 1n + P) % P * pow((D * y2 + 1n) % P, P - 2n) % P;
-  if (y >= P || (x2 === 0n ? raw[31] >> 7 : pow(x2, (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
+  const u = (y2 - 1n + P) % P;
+  if (y >= P || (u === 0n ? raw[31] >> 7 : pow(u * (D * y2 + 1n), (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y) ? "small-order (weak) Ed25519 point" : void 0;
 }
 function keyError(index, message) {
@@ -964,43 +981,68 @@ function readPayload(bytes) {
   const problem = findPayloadProblem(value);
   if (problem) throw formatError(`payload: ${problem}`);
   const payload = value;
-  let canonical = "";
+  let span = canonicalTargetsSpan(text2);
+  if (!span) {
+    let canonical = "";
+    span = [0, 0];
+    for (const key of Object.keys(payload).sort()) {
+      canonical += `${canonical ? "," : "{"}${JSON.stringify(key)}:`;
+      if (key === "targets") span[0] = canonical.length;
+      canonical += canonicalOfParsed(payload[key], 2);
+      if (key === "targets") span[1] = canonical.length;
+    }
+    if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
+  }
+  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) };
+}
+var ESCAPE = /^(?:["\\bfnrt]|u00(?:0[0-7bef]|1[\da-f]))/;
+function canonicalTargetsSpan(text2) {
+  const keys = [];
+  let depth = 0;
   let start = 0;
   let end = 0;
-  for (const key of Object.keys(payload).sort()) {
-    canonical += `${canonical ? "," : "{"}${JSON.stringify(key)}:`;
-    if (key === "targets") start = canonical.length;
-    canonical += canonicalOfParsed(payload[key], 2);
-    if (key === "targets") end = canonical.length;
+  let slash = text2.indexOf("\\");
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c === 34) {
+      const from = i + 1;
+      i = text2.indexOf('"', from);
+      while (slash >= 0 && slash < i) {
+        if (!ESCAPE.test(text2.slice(slash + 1, slash + 6))) return void 0;
+        if (slash + 1 === i) i = text2.indexOf('"', i + 1);
+        slash = text2.indexOf("\\", slash + 2);
+      }
+      if (i < 0) return void 0;
+      if (text2.charCodeAt(i + 1) === 58) {
+        const key = text2.slice(from, i);
+        if (key.includes("\\") || !(keys[depth] < key)) return void 0;
+        keys[depth] = key;
+        if (depth === 1 && key === "targets") start = i + 2;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_PAYLOAD_DEPTH) return void 0;
+      keys[depth] = "";
+    } else if (c === 44 || c === 125 || c === 93) {
+      if (depth === 1 && start) end ||= i;
+      if (c !== 44) depth--;
+    } else if (c !== 58) {
+      let j = i;
+      while (j < text2.length && !",]}".includes(text2[j])) j++;
+      const token = text2.slice(i, j);
+      if (`${+token}` !== token && token !== "true" && token !== "false" && token !== "null") return void 0;
+      i = j - 1;
+    }
   }
-  if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
-  if (text2.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
-}
-function keysInOrder(value, depth) {
-  if (typeof value !== "object" || value === null) return true;
-  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) {
-    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
-    return true;
-  }
-  let previous;
-  for (const key in value) {
-    if (previous !== void 0 && previous >= key || !Object.hasOwn(value, key) || !keysInOrder(value[key], depth + 1)) return false;
-    previous = key;
-  }
-  return true;
+  return end ? [start, end] : void 0;
 }
 var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
-  return keysInOrder(value, depth) ? JSON.stringify(value) : sortedText(value, depth);
-}
-function sortedText(value, depth) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) return `[${value.map((item) => sortedText(item, depth + 1)).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${sortedText(record[key], depth + 1)}`).join(",")}}`;
+  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
 }
 
 // src/loader/verify.ts
@@ -1176,7 +1218,7 @@ function createLoader(options) {
     lock = run.catch(() => void 0);
     return run;
   }
-  const importFileModule = once(() => import("./file-cache-EEHRU23V.js"));
+  const importFileModule = once(() => import("./file-cache-DNX3CT4F.js"));
   const prepare = once(async () => {
     const dir = config.cacheDir;
     if (!dir) return void 0;

@@ -6,7 +6,7 @@ import {
 import "./chunk-3D3V4LVQ.js";
 
 // src/loader/file-cache.ts
-import { mkdir } from "node:fs/promises";
+import { mkdir, open as open3, stat } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
 // src/io/atomic-write.ts
@@ -49,15 +49,15 @@ function flagsFor(options) {
 function isFolderError(e) {
   return e?.code === "EISDIR";
 }
-function* readLoop(stat, maxBytes, options) {
+function* readLoop(stat2, maxBytes, options) {
   options.signal?.throwIfAborted();
-  if (options.regularFile && !stat.isFile()) return { status: "not-a-file" };
-  if (stat.isFile() && stat.size > maxBytes) return { status: "too-large", size: stat.size };
+  if (options.regularFile && !stat2.isFile()) return { status: "not-a-file" };
+  if (stat2.isFile() && stat2.size > maxBytes) return { status: "too-large", size: stat2.size };
   const chunks = [];
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const want = stat.isFile() && total < stat.size ? stat.size - total : CHUNK;
+    const want = stat2.isFile() && total < stat2.size ? stat2.size - total : CHUNK;
     const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
@@ -102,9 +102,24 @@ function isNotFound(e) {
   return e?.code === "ENOENT";
 }
 async function readFileBounded(path, maxBytes, signal) {
+  const bytes = await readRegularFile(path, maxBytes, signal);
+  if (bytes) return bytes;
   const read = await readBounded(path, maxBytes, { signal });
   if (read.status !== "ok") throw new BundleRetrievalError("TOO_LARGE", `${path}: more than the limit of ${maxBytes} bytes (endless data)`);
   return read.bytes;
+}
+async function readRegularFile(path, maxBytes, signal) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile() || info.size > maxBytes) return void 0;
+  const handle = await open3(path);
+  try {
+    signal.throwIfAborted();
+    const buffer = new Uint8Array(info.size + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return bytesRead === info.size ? buffer.subarray(0, bytesRead) : void 0;
+  } finally {
+    handle.close().catch(() => void 0);
+  }
 }
 function parseSerialFloor(text, where) {
   const m = SERIAL_LINE.exec(text);
