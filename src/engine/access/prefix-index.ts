@@ -25,8 +25,8 @@ const slotOf = (hash: number, bits: number): number => Math.imul(hash, 0x9e3779b
 export type PrefixMap = (value: string) => number;
 
 export interface PrefixTable {
-  /** Adds `prefix` ("" or `/`-ended) when new. Only before {@link seal}. */
-  add(prefix: string): void;
+  /** Adds `prefix` ("" or `/`-ended) when new; answers its number. Only before {@link seal}. */
+  add(prefix: string): number;
   /** Done adding: lays the prefixes out for lookups and finds the parents. */
   seal(): void;
   /** The number of a prefix added: 0 for "". */
@@ -54,16 +54,29 @@ export function prefixTable(): PrefixTable {
 
   const table: PrefixTable = {
     add(prefix) {
-      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
+      let n = numbers.get(prefix);
+      if (n === undefined) numbers.set(prefix, (n = prefixes.push(prefix) - 1));
+      return n;
     },
 
     seal() {
       pool = prefixes.join("");
-      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      let start = 0;
+      for (const prefix of prefixes) {
+        at.push(start);
+        start += prefix.length;
+      }
       const self = table as { parents: readonly number[]; deepest: PrefixMap };
-      self.deepest = table.mapOf(prefixes.keys());
-      // the parent: the deepest prefix of the prefix without its last `/`
-      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      // made on its first use (lookups among every prefix are for tests and tools)
+      self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
+      // the parent: the longest prefix in the table that the prefix without its last `/` starts with
+      self.parents = prefixes.map((prefix) => {
+        for (let i = prefix.length - 2; i >= 0; i--) {
+          const parent = prefix.charCodeAt(i) === SLASH ? numbers.get(prefix.slice(0, i + 1)) : undefined;
+          if (parent !== undefined) return parent;
+        }
+        return 0;
+      });
     },
 
     numberOf: (prefix) => numbers.get(prefix) as number,
@@ -97,7 +110,10 @@ export function prefixTable(): PrefixTable {
         most = Math.max(most, depth);
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
-        quads.set([hash, valueOf(n), at[n] as number, prefix.length], 4 * s);
+        quads[4 * s] = hash;
+        quads[4 * s + 1] = valueOf(n);
+        quads[4 * s + 2] = at[n] as number;
+        quads[4 * s + 3] = prefix.length;
       }
       return (value) => {
         let count = 0;
