@@ -54,7 +54,7 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
   access.Statement.forEach((statement, position) => {
     // a statement with neither Action nor NotAction applies to nothing
     if (statement.Action === undefined && statement.NotAction === undefined) return;
-    const s = compileStatement(statement, position, compileBlock, prefixes.add);
+    const s = compileStatement(statement, position, compileBlock, prefixes.addHead);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
     const patterns = s.actions ?? ANY;
     const keyed = patterns.every((p) => serviceKey(p) !== "");

@@ -46,13 +46,14 @@ export interface CompiledStatement {
 
 /**
  * `compileBlock` compiles the Condition (the engine shares one compiled condition per distinct
- * block); `number` numbers a Resource pattern's prefix in the engine's prefix table.
+ * block); `number` numbers a Resource pattern's prefix (its first `length` characters) in the
+ * engine's prefix table.
  */
 export function compileStatement(
   s: EffectiveStatement,
   index: number,
   compileBlock: (block: ConditionBlock) => CompiledCondition | undefined,
-  number: (prefix: string) => number,
+  number: (text: string, length: number) => number,
 ): CompiledStatement {
   const { policy, file } = s.source;
   return {
@@ -79,11 +80,11 @@ const ROOT: readonly Filing[] = [{ node: 0, rest: undefined }];
  * A Resource pattern filed under its {@link literalPrefix}; nothing is left to test for
  * `prefix*` (a lookup meets the filing only once the resource starts with the prefix).
  */
-function fileResource(pattern: string, number: (prefix: string) => number): Filing {
+function fileResource(pattern: string, number: (text: string, length: number) => number): Filing {
   const head = headLength(pattern);
   const cut = pattern.lastIndexOf("/", head - 1) + 1;
   return {
-    node: number(pattern.slice(0, cut)),
+    node: number(pattern, cut),
     // `prefix*`, an exact resource (no wildcard), or a test
     rest: cut === head && head === pattern.length - 1 && pattern.charCodeAt(head) === STAR ? undefined : head === pattern.length ? pattern : compileWildcard(pattern),
   };
