@@ -56,10 +56,8 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     if (statement.Action === undefined && statement.NotAction === undefined) return;
     const s = compileStatement(statement, position, compileBlock, prefixes.addHead);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
-    const patterns = s.actions ?? ANY;
-    const keyed = patterns.every((p) => serviceKey(p) !== "");
-    for (const p of keyed ? patterns : ANY) {
-      const key = serviceKey(p);
+    const keys = (s.actions ?? ANY).map(serviceKey);
+    for (const key of keys.includes("") ? ANY_KEY : keys) {
       const list = byService.get(key) ?? (byService.set(key, []).get(key) as CompiledStatement[]);
       if (list.at(-1) !== s) list.push(s);
     }
@@ -106,6 +104,7 @@ function approvalFor({ RequireApproval: approval }: AccessPolicy, action: string
 }
 
 const ANY: readonly string[] = ["*"];
+const ANY_KEY: readonly string[] = [""];
 
 /** The `service:` a (lower-cased) action pattern's literal head starts with (`s3:` for `s3:Get*`), or "" when it has none. */
 function serviceKey(pattern: string): string {

@@ -123,7 +123,8 @@ export function prefixTable(): PrefixTable {
       });
     },
 
-    numberOf: (prefix) => (prefix === "" ? 0 : (slots[slotFor(prefix, prefix.length, hashOf(prefix, prefix.length))] as number)),
+    // "" is in no slot: its slot is empty (0)
+    numberOf: (prefix) => slots[slotFor(prefix, prefix.length, hashOf(prefix, prefix.length))] as number,
 
     parents: [0],
 
