@@ -94,17 +94,14 @@ function fileResource(pattern: string, number: (text: string, length: number) =>
 const STAR = 42;
 const QUESTION = 63;
 
-/** The length of a pattern's text before its first `*` or `?`. */
+/** The length of a pattern's literal head: the text before its first `*` or `?`. */
 export function headLength(pattern: string): number {
   let i = 0;
   while (i < pattern.length && pattern.charCodeAt(i) !== STAR && pattern.charCodeAt(i) !== QUESTION) i++;
   return i;
 }
 
-/** The literal head of a pattern: the text before its first `*` or `?`. */
-export const literalHead = (pattern: string): string => pattern.slice(0, headLength(pattern));
-
-/** The {@link literalHead} of a pattern cut back to its last `/`; "" when there is none. */
+/** The literal head of a pattern (the text before its first `*` or `?`) cut back to its last `/`; "" when there is none. */
 export const literalPrefix = (pattern: string): string => pattern.slice(0, pattern.lastIndexOf("/", headLength(pattern) - 1) + 1);
 
 /** Actions match case-insensitively: their patterns are tested on the lower-cased action. */
