@@ -22,11 +22,10 @@ export type ActionPlan = (resource: string, context: RequestContext) => AccessDe
 
 /** `met`: the statements whose action part matches; `prefixes`: where their filings' prefixes are numbered (sealed). */
 export function actionPlan(met: readonly CompiledStatement[], prefixes: PrefixTable, approval: ApprovalRequirement | undefined): ActionPlan {
-  const { numberOf, parents } = prefixes;
+  const { parents } = prefixes;
   const own = new Map<number, Met[]>([[0, []]]);
   for (const statement of met) {
-    for (const { prefix, rest } of statement.filings) {
-      const node = numberOf(prefix);
+    for (const { node, rest } of statement.filings) {
       (own.get(node) ?? (own.set(node, []).get(node) as Met[])).push({ statement, rest });
     }
   }

@@ -18,6 +18,13 @@ const SLASH = 47;
 /** Hash step over UTF-16 code units, kept to 30 bits (small integers). */
 const step = (hash: number, code: number): number => (Math.imul(hash, 31) + code) & 0x3fffffff;
 
+/** The hash of the first `length` characters of `text`. */
+function hashOf(text: string, length: number): number {
+  let hash = 0;
+  for (let i = 0; i < length; i++) hash = step(hash, text.charCodeAt(i));
+  return hash;
+}
+
 /** Slot of a hash in a table of 2^bits slots. */
 const slotOf = (hash: number, bits: number): number => Math.imul(hash, 0x9e3779b1) >>> (32 - bits);
 
@@ -25,8 +32,10 @@ const slotOf = (hash: number, bits: number): number => Math.imul(hash, 0x9e3779b
 export type PrefixMap = (value: string) => number;
 
 export interface PrefixTable {
-  /** Adds `prefix` ("" or `/`-ended) when new. Only before {@link seal}. */
-  add(prefix: string): void;
+  /** Adds `prefix` ("" or `/`-ended) when new; answers its number. Only before {@link seal}. */
+  add(prefix: string): number;
+  /** {@link add} of the first `length` characters of `text`, which are read in place (nothing is cut out of `text` for a prefix already added). */
+  addHead(text: string, length: number): number;
   /** Done adding: lays the prefixes out for lookups and finds the parents. */
   seal(): void;
   /** The number of a prefix added: 0 for "". */
@@ -45,28 +54,77 @@ export interface PrefixTable {
 
 export function prefixTable(): PrefixTable {
   const prefixes = [""];
-  const numbers = new Map<string, number>([["", 0]]);
+  /** Each prefix's hash by number, and the numbers by slot of their hash (0: an empty slot; the root is not in it). */
+  const hashes = [0];
+  let slots = new Int32Array(256);
   /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
   const walk: number[] = [];
   /** Every prefix's characters end to end (one flat string), and where each starts. */
   let pool = "";
   const at: number[] = [];
 
+  /** The slot of the prefix with this hash that is the first `length` characters of `text`, or the empty slot where it would go. */
+  const slotFor = (text: string, length: number, hash: number): number => {
+    const bits = 31 - Math.clz32(slots.length);
+    let s = slotOf(hash, bits);
+    for (let n = slots[s] as number; n !== 0; n = slots[(s = (s + 1) & (slots.length - 1))] as number) {
+      const prefix = prefixes[n] as string;
+      if (hashes[n] === hash && prefix.length === length && text.startsWith(prefix)) break;
+    }
+    return s;
+  };
+
   const table: PrefixTable = {
-    add(prefix) {
-      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
+    add: (prefix) => table.addHead(prefix, prefix.length),
+
+    addHead(text, length) {
+      if (length === 0) return 0;
+      const hash = hashOf(text, length);
+      const s = slotFor(text, length, hash);
+      if (slots[s] !== 0) return slots[s] as number;
+      const n = prefixes.push(text.slice(0, length)) - 1;
+      hashes.push(hash);
+      slots[s] = n;
+      // at most half full: grown by rehashing every prefix
+      if (2 * n > slots.length) {
+        slots = new Int32Array(2 * slots.length);
+        for (let m = 1; m <= n; m++) slots[slotFor(prefixes[m] as string, (prefixes[m] as string).length, hashes[m] as number)] = m;
+      }
+      return n;
     },
 
     seal() {
       pool = prefixes.join("");
-      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      let start = 0;
+      for (const prefix of prefixes) {
+        at.push(start);
+        start += prefix.length;
+      }
       const self = table as { parents: readonly number[]; deepest: PrefixMap };
-      self.deepest = table.mapOf(prefixes.keys());
-      // the parent: the deepest prefix of the prefix without its last `/`
-      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      // made on its first use (lookups among every prefix are for tests and tools)
+      self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
+      // the parent: the longest prefix in the table that the prefix without its last `/` starts with
+      self.parents = prefixes.map((prefix) => {
+        let count = 0;
+        for (let i = 0, hash = 0; i < prefix.length - 1; i++) {
+          const code = prefix.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH) {
+            walk[count++] = hash;
+            walk[count++] = i + 1;
+          }
+        }
+        while (count > 0) {
+          const length = walk[--count] as number;
+          const parent = slots[slotFor(prefix, length, walk[--count] as number)] as number;
+          if (parent !== 0) return parent;
+        }
+        return 0;
+      });
     },
 
-    numberOf: (prefix) => numbers.get(prefix) as number,
+    // "" is in no slot: its slot is empty (0)
+    numberOf: (prefix) => slots[slotFor(prefix, prefix.length, hashOf(prefix, prefix.length))] as number,
 
     parents: [0],
 
@@ -97,7 +155,10 @@ export function prefixTable(): PrefixTable {
         most = Math.max(most, depth);
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
-        quads.set([hash, valueOf(n), at[n] as number, prefix.length], 4 * s);
+        quads[4 * s] = hash;
+        quads[4 * s + 1] = valueOf(n);
+        quads[4 * s + 2] = at[n] as number;
+        quads[4 * s + 3] = prefix.length;
       }
       return (value) => {
         let count = 0;

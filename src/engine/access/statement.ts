@@ -4,7 +4,7 @@
  * decision that names it hands out.
  */
 import type { EffectiveStatement } from "../effective.js";
-import { compileWildcard, globMatch, hasWildcard } from "../match/wildcard.js";
+import { compileWildcard, globMatch } from "../match/wildcard.js";
 import type { ConditionBlock } from "../spec.js";
 import type { CompiledCondition } from "./compiled-condition.js";
 import type { DecisionReason } from "./types.js";
@@ -17,9 +17,12 @@ export type StringTest = (value: string) => boolean;
  */
 export type ResourceRest = string | StringTest | undefined;
 
-/** Where a lookup meets a statement: the `/`-ended prefix of one of its Resource patterns, or "". */
+/**
+ * Where a lookup meets a statement: the number of the `/`-ended prefix of one of its Resource
+ * patterns in the engine's prefix table (0 for the root "").
+ */
 export interface Filing {
-  readonly prefix: string;
+  readonly node: number;
   readonly rest: ResourceRest;
 }
 
@@ -41,11 +44,16 @@ export interface CompiledStatement {
   readonly filings: readonly Filing[];
 }
 
-/** `compileBlock` compiles the Condition (the engine shares one compiled condition per distinct block). */
+/**
+ * `compileBlock` compiles the Condition (the engine shares one compiled condition per distinct
+ * block); `number` numbers a Resource pattern's prefix (its first `length` characters) in the
+ * engine's prefix table.
+ */
 export function compileStatement(
   s: EffectiveStatement,
   index: number,
   compileBlock: (block: ConditionBlock) => CompiledCondition | undefined,
+  number: (text: string, length: number) => number,
 ): CompiledStatement {
   const { policy, file } = s.source;
   return {
@@ -56,7 +64,7 @@ export function compileStatement(
     notResource: s.NotResource && anyOf(s.NotResource.map((p) => compileWildcard(p))),
     condition: s.Condition && compileBlock(s.Condition),
     reason: Object.freeze(s.Sid === undefined ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
-    filings: s.Resource === undefined || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource),
+    filings: s.Resource === undefined || s.Resource.includes("*") ? ROOT : s.Resource.map((pattern) => fileResource(pattern, number)),
   };
 }
 
@@ -66,25 +74,35 @@ export function actionMatches(s: CompiledStatement, action: string): boolean {
   return (s.actions === undefined || some(s.actions)) && (s.notActions === undefined || !some(s.notActions));
 }
 
-const ROOT: readonly Filing[] = [{ prefix: "", rest: undefined }];
+const ROOT: readonly Filing[] = [{ node: 0, rest: undefined }];
 
 /**
  * A Resource pattern filed under its {@link literalPrefix}; nothing is left to test for
  * `prefix*` (a lookup meets the filing only once the resource starts with the prefix).
  */
-function fileResource(pattern: string): Filing {
-  const prefix = literalPrefix(pattern);
-  return { prefix, rest: pattern === `${prefix}*` ? undefined : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+function fileResource(pattern: string, number: (text: string, length: number) => number): Filing {
+  if (typeof pattern !== "string") throw new TypeError("a Resource pattern is not a text");
+  const head = headLength(pattern);
+  const cut = pattern.lastIndexOf("/", head - 1) + 1;
+  return {
+    node: number(pattern, cut),
+    // `prefix*`, an exact resource (no wildcard), or a test
+    rest: cut === head && head === pattern.length - 1 && pattern.charCodeAt(head) === STAR ? undefined : head === pattern.length ? pattern : compileWildcard(pattern),
+  };
 }
 
-/** The literal head of a pattern: the text before its first `*` or `?`. */
-export const literalHead = (pattern: string): string => pattern.split(/[*?]/)[0] as string;
+const STAR = 42;
+const QUESTION = 63;
 
-/** The {@link literalHead} of a pattern cut back to its last `/`; "" when there is none. */
-export function literalPrefix(pattern: string): string {
-  const head = literalHead(pattern);
-  return head.slice(0, head.lastIndexOf("/") + 1);
+/** The length of a pattern's literal head: the text before its first `*` or `?`. */
+export function headLength(pattern: string): number {
+  let i = 0;
+  while (i < pattern.length && pattern.charCodeAt(i) !== STAR && pattern.charCodeAt(i) !== QUESTION) i++;
+  return i;
 }
+
+/** The literal head of a pattern (the text before its first `*` or `?`) cut back to its last `/`; "" when there is none. */
+export const literalPrefix = (pattern: string): string => pattern.slice(0, pattern.lastIndexOf("/", headLength(pattern) - 1) + 1);
 
 /** Actions match case-insensitively: their patterns are tested on the lower-cased action. */
 export function lowerCase(patterns: readonly string[] | undefined): string[] | undefined {

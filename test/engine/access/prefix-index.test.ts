@@ -51,3 +51,12 @@ describe("literalPrefix", () => {
     expect(literalPrefix("users")).toBe("");
   });
 });
+
+describe("prefixTable parents", () => {
+  it("a prefix's parent is the longest shorter prefix in the table, whatever its slashes", () => {
+    expect(tableOf(["/", "/a/", "//", "//b/", "x/y/z/", "x/"])("//b/c")).toEqual(["//b/", "//", "/"]);
+    expect(tableOf(["/", "/a/", "x/y/z/", "x/"])("/a/b")).toEqual(["/a/", "/"]);
+    expect(tableOf(["/", "/a/", "x/y/z/", "x/"])("x/y/z/w")).toEqual(["x/y/z/", "x/"]);
+    expect(tableOf(["a/b/c/", "a/"])("a/b/c/d")).toEqual(["a/b/c/", "a/"]);
+  });
+});
