@@ -15808,10 +15808,10 @@ var require_range = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
-    var ANY2 = /* @__PURE__ */ Symbol("SemVer ANY");
+    var ANY3 = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
-        return ANY2;
+        return ANY3;
       }
       constructor(comp, options) {
         options = parseOptions(options);
@@ -15827,7 +15827,7 @@ var require_comparator = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
-        if (this.semver === ANY2) {
+        if (this.semver === ANY3) {
           this.value = "";
         } else {
           this.value = this.operator + this.semver.version;
@@ -15845,7 +15845,7 @@ var require_comparator = __commonJS({
           this.operator = "";
         }
         if (!m[2]) {
-          this.semver = ANY2;
+          this.semver = ANY3;
         } else {
           this.semver = new SemVer(m[2], this.options.loose);
         }
@@ -15855,7 +15855,7 @@ var require_comparator = __commonJS({
       }
       test(version) {
         debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY2 || version === ANY2) {
+        if (this.semver === ANY3 || version === ANY3) {
           return true;
         }
         if (typeof version === "string") {
@@ -16083,7 +16083,7 @@ var require_outside = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
-    var { ANY: ANY2 } = Comparator;
+    var { ANY: ANY3 } = Comparator;
     var Range = require_range();
     var satisfies = require_satisfies();
     var gt = require_gt();
@@ -16120,7 +16120,7 @@ var require_outside = __commonJS({
         let high = null;
         let low = null;
         comparators.forEach((comparator2) => {
-          if (comparator2.semver === ANY2) {
+          if (comparator2.semver === ANY3) {
             comparator2 = new Comparator(">=0.0.0");
           }
           high = high || comparator2;
@@ -16236,7 +16236,7 @@ var require_subset = __commonJS({
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
-    var { ANY: ANY2 } = Comparator;
+    var { ANY: ANY3 } = Comparator;
     var satisfies = require_satisfies();
     var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
@@ -16266,8 +16266,8 @@ var require_subset = __commonJS({
       if (sub === dom) {
         return true;
       }
-      if (sub.length === 1 && sub[0].semver === ANY2) {
-        if (dom.length === 1 && dom[0].semver === ANY2) {
+      if (sub.length === 1 && sub[0].semver === ANY3) {
+        if (dom.length === 1 && dom[0].semver === ANY3) {
           return true;
         } else if (options.includePrerelease) {
           sub = minimumVersionWithPreRelease;
@@ -16275,7 +16275,7 @@ var require_subset = __commonJS({
           sub = minimumVersion;
         }
       }
-      if (dom.length === 1 && dom[0].semver === ANY2) {
+      if (dom.length === 1 && dom[0].semver === ANY3) {
         if (options.includePrerelease) {
           return true;
         } else {
@@ -21197,7 +21197,7 @@ function comparator(op) {
 }
 
 // src/engine/access/statement.ts
-function compileStatement(s, index, compileBlock) {
+function compileStatement(s, index, compileBlock, number) {
   const { policy, file } = s.source;
   return {
     index,
@@ -21207,22 +21207,30 @@ function compileStatement(s, index, compileBlock) {
     notResource: s.NotResource && anyOf2(s.NotResource.map((p2) => compileWildcard(p2))),
     condition: s.Condition && compileBlock(s.Condition),
     reason: Object.freeze(s.Sid === void 0 ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
-    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource)
+    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map((pattern) => fileResource(pattern, number))
   };
 }
 function actionMatches(s, action) {
   const some = (patterns) => patterns.some((p2) => globMatch(p2, action));
   return (s.actions === void 0 || some(s.actions)) && (s.notActions === void 0 || !some(s.notActions));
 }
-var ROOT = [{ prefix: "", rest: void 0 }];
-function fileResource(pattern) {
-  const prefix = literalPrefix(pattern);
-  return { prefix, rest: pattern === `${prefix}*` ? void 0 : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+var ROOT = [{ node: 0, rest: void 0 }];
+function fileResource(pattern, number) {
+  if (typeof pattern !== "string") throw new TypeError(`Resource pattern ${String(JSON.stringify(pattern)).slice(0, 80)} is not a string`);
+  const head = headLength(pattern);
+  const cut = pattern.lastIndexOf("/", head - 1) + 1;
+  return {
+    node: number(pattern, cut),
+    // `prefix*`, an exact resource (no wildcard), or a test
+    rest: cut === head && head === pattern.length - 1 && pattern.charCodeAt(head) === STAR2 ? void 0 : head === pattern.length ? pattern : compileWildcard(pattern)
+  };
 }
-var literalHead = (pattern) => pattern.split(/[*?]/)[0];
-function literalPrefix(pattern) {
-  const head = literalHead(pattern);
-  return head.slice(0, head.lastIndexOf("/") + 1);
+var STAR2 = 42;
+var QUESTION2 = 63;
+function headLength(pattern) {
+  let i2 = 0;
+  while (i2 < pattern.length && pattern.charCodeAt(i2) !== STAR2 && pattern.charCodeAt(i2) !== QUESTION2) i2++;
+  return i2;
 }
 function lowerCase2(patterns) {
   return patterns?.map((p2) => p2.toLowerCase());
@@ -21232,25 +21240,73 @@ var anyOf2 = (matchers) => (value) => matchers.some((m) => m(value));
 // src/engine/access/prefix-index.ts
 var SLASH = 47;
 var step = (hash2, code) => Math.imul(hash2, 31) + code & 1073741823;
+function hashOf(text, length) {
+  let hash2 = 0;
+  for (let i2 = 0; i2 < length; i2++) hash2 = step(hash2, text.charCodeAt(i2));
+  return hash2;
+}
 var slotOf = (hash2, bits) => Math.imul(hash2, 2654435761) >>> 32 - bits;
 function prefixTable() {
   const prefixes = [""];
-  const numbers = /* @__PURE__ */ new Map([["", 0]]);
+  const hashes3 = [0];
+  let slots = new Int32Array(256);
   const walk2 = [];
   let pool = "";
   const at = [];
+  const slotFor = (text, length, hash2) => {
+    const bits = 31 - Math.clz32(slots.length);
+    let s = slotOf(hash2, bits);
+    for (let n = slots[s]; n !== 0; n = slots[s = s + 1 & slots.length - 1]) {
+      const prefix = prefixes[n];
+      if (hashes3[n] === hash2 && prefix.length === length && text.startsWith(prefix)) break;
+    }
+    return s;
+  };
   const table = {
-    add(prefix) {
-      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
+    add: (prefix) => table.addHead(prefix, prefix.length),
+    addHead(text, length) {
+      if (length === 0) return 0;
+      const hash2 = hashOf(text, length);
+      const s = slotFor(text, length, hash2);
+      if (slots[s] !== 0) return slots[s];
+      const n = prefixes.push(text.slice(0, length)) - 1;
+      hashes3.push(hash2);
+      slots[s] = n;
+      if (2 * n > slots.length) {
+        slots = new Int32Array(2 * slots.length);
+        for (let m = 1; m <= n; m++) slots[slotFor(prefixes[m], prefixes[m].length, hashes3[m])] = m;
+      }
+      return n;
     },
     seal() {
       pool = prefixes.join("");
-      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      let start = 0;
+      for (const prefix of prefixes) {
+        at.push(start);
+        start += prefix.length;
+      }
       const self = table;
-      self.deepest = table.mapOf(prefixes.keys());
-      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
+      self.parents = prefixes.map((prefix) => {
+        let count3 = 0;
+        for (let i2 = 0, hash2 = 0; i2 < prefix.length - 1; i2++) {
+          const code = prefix.charCodeAt(i2);
+          hash2 = step(hash2, code);
+          if (code === SLASH) {
+            walk2[count3++] = hash2;
+            walk2[count3++] = i2 + 1;
+          }
+        }
+        while (count3 > 0) {
+          const length = walk2[--count3];
+          const parent = slots[slotFor(prefix, length, walk2[--count3])];
+          if (parent !== 0) return parent;
+        }
+        return 0;
+      });
     },
-    numberOf: (prefix) => numbers.get(prefix),
+    // "" is in no slot: its slot is empty (0)
+    numberOf: (prefix) => slots[slotFor(prefix, prefix.length, hashOf(prefix, prefix.length))],
     parents: [0],
     deepest: () => 0,
     mapOf(list3, values) {
@@ -21276,7 +21332,10 @@ function prefixTable() {
         most = Math.max(most, depth);
         let s = slotOf(hash2, bits);
         while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
-        quads.set([hash2, valueOf(n), at[n], prefix.length], 4 * s);
+        quads[4 * s] = hash2;
+        quads[4 * s + 1] = valueOf(n);
+        quads[4 * s + 2] = at[n];
+        quads[4 * s + 3] = prefix.length;
       }
       return (value) => {
         let count3 = 0;
@@ -21362,11 +21421,10 @@ function make(program, at, first2, approval, applied) {
 // src/engine/access/plan.ts
 var MERGE_BUDGET = 4096;
 function actionPlan(met, prefixes, approval) {
-  const { numberOf: numberOf2, parents } = prefixes;
+  const { parents } = prefixes;
   const own = /* @__PURE__ */ new Map([[0, []]]);
   for (const statement2 of met) {
-    for (const { prefix, rest } of statement2.filings) {
-      const node = numberOf2(prefix);
+    for (const { node, rest } of statement2.filings) {
       (own.get(node) ?? own.set(node, []).get(node)).push({ statement: statement2, rest });
     }
   }
@@ -21409,9 +21467,12 @@ function compileAccess(access) {
   };
   access.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position, compileBlock);
-    for (const filing of s.filings) prefixes.add(filing.prefix);
-    for (const key2 of serviceKeys(s.actions)) (byService.get(key2) ?? byService.set(key2, []).get(key2)).push(s);
+    const s = compileStatement(statement2, position, compileBlock, prefixes.addHead);
+    const keys = (s.actions ?? ANY).map(serviceKey);
+    for (const key2 of keys.includes("") ? ANY_KEY : keys) {
+      const list3 = byService.get(key2) ?? byService.set(key2, []).get(key2);
+      if (list3.at(-1) !== s) list3.push(s);
+    }
   });
   prefixes.seal();
   const plans = /* @__PURE__ */ new Map();
@@ -21446,22 +21507,17 @@ function approvalFor({ RequireApproval: approval }, action) {
     actions: Object.freeze(actions)
   });
 }
-function serviceKeys(patterns = ["*"]) {
-  const keys = [];
-  for (const p2 of patterns) {
-    const head = literalHead(p2);
-    const colon = head.indexOf(":");
-    if (colon < 0) return [""];
-    const key2 = head.slice(0, colon + 1);
-    if (!keys.includes(key2)) keys.push(key2);
-  }
-  return keys;
+var ANY = ["*"];
+var ANY_KEY = [""];
+function serviceKey(pattern) {
+  const colon = pattern.indexOf(":");
+  return colon < headLength(pattern) ? pattern.slice(0, colon + 1) : "";
 }
 
 // src/diff/cells/glob-cells.ts
 var DEFAULT_MAX_STATES = 2e5;
-var STAR2 = -1;
-var QUESTION2 = -2;
+var STAR3 = -1;
+var QUESTION3 = -2;
 var COLON2 = 58;
 function codePoints(text) {
   const out = [];
@@ -21470,7 +21526,7 @@ function codePoints(text) {
 }
 function compile(p2) {
   const wild = p2.kind === "glob" || p2.kind === "arn";
-  const cps = wild ? codePoints(p2.text).map((c3) => c3 === 42 ? STAR2 : c3 === 63 ? QUESTION2 : c3) : codePoints(p2.kind === "iexact" ? p2.text.toLowerCase() : p2.text);
+  const cps = wild ? codePoints(p2.text).map((c3) => c3 === 42 ? STAR3 : c3 === 63 ? QUESTION3 : c3) : codePoints(p2.kind === "iexact" ? p2.text.toLowerCase() : p2.text);
   const inSegment = [];
   let colons = 0;
   for (const c3 of cps) {
@@ -21479,7 +21535,7 @@ function compile(p2) {
   }
   const tailStars = new Array(cps.length + 1).fill(false);
   if (wild) {
-    for (let i2 = cps.length - 1; i2 >= 0; i2--) tailStars[i2] = cps[i2] === STAR2 && !inSegment[i2] && (i2 + 1 === cps.length || tailStars[i2 + 1]);
+    for (let i2 = cps.length - 1; i2 >= 0; i2--) tailStars[i2] = cps[i2] === STAR3 && !inSegment[i2] && (i2 + 1 === cps.length || tailStars[i2 + 1]);
   }
   return { kind: p2.kind, cps, tailStars, inSegment };
 }
@@ -21487,7 +21543,7 @@ function closure(m, positions) {
   const set = /* @__PURE__ */ new Set();
   for (let i2 of positions) {
     set.add(i2);
-    while (m.cps[i2] === STAR2) set.add(++i2);
+    while (m.cps[i2] === STAR3) set.add(++i2);
   }
   return [...set].sort((a, b2) => a - b2);
 }
@@ -21502,9 +21558,9 @@ function step2(m, state, cp, lowered) {
   for (const i2 of state) {
     const c3 = m.cps[i2];
     if (c3 === void 0) continue;
-    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON2 && m.inSegment[i2]) continue;
-    if (c3 === STAR2) next.push(i2);
-    else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
+    if ((c3 === STAR3 || c3 === QUESTION3) && cp === COLON2 && m.inSegment[i2]) continue;
+    if (c3 === STAR3) next.push(i2);
+    else if (c3 === QUESTION3 || c3 === cp) next.push(i2 + 1);
   }
   return next.length === 0 ? next : m.kind === "glob" || m.kind === "arn" ? closure(m, next) : next;
 }
@@ -23885,11 +23941,11 @@ function parseToolUri(uri) {
   if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
   return split(uri);
 }
-var ANY = () => true;
+var ANY2 = () => true;
 var STARS = /^\*+$/;
 function compileToolPattern(entry) {
   if (typeof entry !== "string") return void 0;
-  if (STARS.test(entry)) return ANY;
+  if (STARS.test(entry)) return ANY2;
   const parts = split(entry);
   if (parts === void 0) return void 0;
   const server = compileWildcard(parts.server);

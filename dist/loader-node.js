@@ -775,7 +775,7 @@ function parseToolUri(uri) {
 }
 function compileToolPattern(entry) {
   if (typeof entry !== "string") return void 0;
-  if (STARS.test(entry)) return ANY;
+  if (STARS.test(entry)) return ANY2;
   const parts = split(entry);
   if (parts === void 0) return void 0;
   const server = compileWildcard(parts.server);
@@ -785,13 +785,13 @@ function compileToolPattern(entry) {
   const version = compileWildcard(pattern);
   return (t) => server(t.server) && tool(t.tool) && (t.version === void 0 ? anyVersion : version(t.version));
 }
-var URI, ANY, STARS;
+var URI, ANY2, STARS;
 var init_tool_uri = __esm({
   "src/engine/runtime/tool-uri.ts"() {
     "use strict";
     init_wildcard();
     URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
-    ANY = () => true;
+    ANY2 = () => true;
     STARS = /^\*+$/;
   }
 });
@@ -2498,10 +2498,10 @@ var require_range = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
-    var ANY2 = /* @__PURE__ */ Symbol("SemVer ANY");
+    var ANY3 = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
-        return ANY2;
+        return ANY3;
       }
       constructor(comp, options) {
         options = parseOptions(options);
@@ -2517,7 +2517,7 @@ var require_comparator = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
-        if (this.semver === ANY2) {
+        if (this.semver === ANY3) {
           this.value = "";
         } else {
           this.value = this.operator + this.semver.version;
@@ -2535,7 +2535,7 @@ var require_comparator = __commonJS({
           this.operator = "";
         }
         if (!m[2]) {
-          this.semver = ANY2;
+          this.semver = ANY3;
         } else {
           this.semver = new SemVer(m[2], this.options.loose);
         }
@@ -2545,7 +2545,7 @@ var require_comparator = __commonJS({
       }
       test(version) {
         debug("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY2 || version === ANY2) {
+        if (this.semver === ANY3 || version === ANY3) {
           return true;
         }
         if (typeof version === "string") {
@@ -2773,7 +2773,7 @@ var require_outside = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
-    var { ANY: ANY2 } = Comparator;
+    var { ANY: ANY3 } = Comparator;
     var Range = require_range();
     var satisfies = require_satisfies();
     var gt = require_gt();
@@ -2810,7 +2810,7 @@ var require_outside = __commonJS({
         let high = null;
         let low = null;
         comparators.forEach((comparator2) => {
-          if (comparator2.semver === ANY2) {
+          if (comparator2.semver === ANY3) {
             comparator2 = new Comparator(">=0.0.0");
           }
           high = high || comparator2;
@@ -2926,7 +2926,7 @@ var require_subset = __commonJS({
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
-    var { ANY: ANY2 } = Comparator;
+    var { ANY: ANY3 } = Comparator;
     var satisfies = require_satisfies();
     var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
@@ -2956,8 +2956,8 @@ var require_subset = __commonJS({
       if (sub === dom) {
         return true;
       }
-      if (sub.length === 1 && sub[0].semver === ANY2) {
-        if (dom.length === 1 && dom[0].semver === ANY2) {
+      if (sub.length === 1 && sub[0].semver === ANY3) {
+        if (dom.length === 1 && dom[0].semver === ANY3) {
           return true;
         } else if (options.includePrerelease) {
           sub = minimumVersionWithPreRelease;
@@ -2965,7 +2965,7 @@ var require_subset = __commonJS({
           sub = minimumVersion;
         }
       }
-      if (dom.length === 1 && dom[0].semver === ANY2) {
+      if (dom.length === 1 && dom[0].semver === ANY3) {
         if (options.includePrerelease) {
           return true;
         } else {
@@ -18287,7 +18287,7 @@ function comparator(op) {
 
 // src/engine/access/statement.ts
 init_wildcard();
-function compileStatement(s, index, compileBlock) {
+function compileStatement(s, index, compileBlock, number) {
   const { policy, file } = s.source;
   return {
     index,
@@ -18297,22 +18297,30 @@ function compileStatement(s, index, compileBlock) {
     notResource: s.NotResource && anyOf2(s.NotResource.map((p) => compileWildcard(p))),
     condition: s.Condition && compileBlock(s.Condition),
     reason: Object.freeze(s.Sid === void 0 ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
-    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource)
+    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map((pattern) => fileResource(pattern, number))
   };
 }
 function actionMatches(s, action) {
   const some = (patterns) => patterns.some((p) => globMatch(p, action));
   return (s.actions === void 0 || some(s.actions)) && (s.notActions === void 0 || !some(s.notActions));
 }
-var ROOT = [{ prefix: "", rest: void 0 }];
-function fileResource(pattern) {
-  const prefix = literalPrefix(pattern);
-  return { prefix, rest: pattern === `${prefix}*` ? void 0 : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+var ROOT = [{ node: 0, rest: void 0 }];
+function fileResource(pattern, number) {
+  if (typeof pattern !== "string") throw new TypeError(`Resource pattern ${String(JSON.stringify(pattern)).slice(0, 80)} is not a string`);
+  const head = headLength(pattern);
+  const cut = pattern.lastIndexOf("/", head - 1) + 1;
+  return {
+    node: number(pattern, cut),
+    // `prefix*`, an exact resource (no wildcard), or a test
+    rest: cut === head && head === pattern.length - 1 && pattern.charCodeAt(head) === STAR2 ? void 0 : head === pattern.length ? pattern : compileWildcard(pattern)
+  };
 }
-var literalHead = (pattern) => pattern.split(/[*?]/)[0];
-function literalPrefix(pattern) {
-  const head = literalHead(pattern);
-  return head.slice(0, head.lastIndexOf("/") + 1);
+var STAR2 = 42;
+var QUESTION2 = 63;
+function headLength(pattern) {
+  let i = 0;
+  while (i < pattern.length && pattern.charCodeAt(i) !== STAR2 && pattern.charCodeAt(i) !== QUESTION2) i++;
+  return i;
 }
 function lowerCase2(patterns) {
   return patterns?.map((p) => p.toLowerCase());
@@ -18322,25 +18330,73 @@ var anyOf2 = (matchers) => (value) => matchers.some((m) => m(value));
 // src/engine/access/prefix-index.ts
 var SLASH = 47;
 var step = (hash, code) => Math.imul(hash, 31) + code & 1073741823;
+function hashOf(text2, length) {
+  let hash = 0;
+  for (let i = 0; i < length; i++) hash = step(hash, text2.charCodeAt(i));
+  return hash;
+}
 var slotOf = (hash, bits) => Math.imul(hash, 2654435761) >>> 32 - bits;
 function prefixTable() {
   const prefixes = [""];
-  const numbers = /* @__PURE__ */ new Map([["", 0]]);
+  const hashes = [0];
+  let slots = new Int32Array(256);
   const walk = [];
   let pool = "";
   const at = [];
+  const slotFor = (text2, length, hash) => {
+    const bits = 31 - Math.clz32(slots.length);
+    let s = slotOf(hash, bits);
+    for (let n = slots[s]; n !== 0; n = slots[s = s + 1 & slots.length - 1]) {
+      const prefix = prefixes[n];
+      if (hashes[n] === hash && prefix.length === length && text2.startsWith(prefix)) break;
+    }
+    return s;
+  };
   const table = {
-    add(prefix) {
-      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
+    add: (prefix) => table.addHead(prefix, prefix.length),
+    addHead(text2, length) {
+      if (length === 0) return 0;
+      const hash = hashOf(text2, length);
+      const s = slotFor(text2, length, hash);
+      if (slots[s] !== 0) return slots[s];
+      const n = prefixes.push(text2.slice(0, length)) - 1;
+      hashes.push(hash);
+      slots[s] = n;
+      if (2 * n > slots.length) {
+        slots = new Int32Array(2 * slots.length);
+        for (let m = 1; m <= n; m++) slots[slotFor(prefixes[m], prefixes[m].length, hashes[m])] = m;
+      }
+      return n;
     },
     seal() {
       pool = prefixes.join("");
-      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      let start = 0;
+      for (const prefix of prefixes) {
+        at.push(start);
+        start += prefix.length;
+      }
       const self = table;
-      self.deepest = table.mapOf(prefixes.keys());
-      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
+      self.parents = prefixes.map((prefix) => {
+        let count = 0;
+        for (let i = 0, hash = 0; i < prefix.length - 1; i++) {
+          const code = prefix.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH) {
+            walk[count++] = hash;
+            walk[count++] = i + 1;
+          }
+        }
+        while (count > 0) {
+          const length = walk[--count];
+          const parent = slots[slotFor(prefix, length, walk[--count])];
+          if (parent !== 0) return parent;
+        }
+        return 0;
+      });
     },
-    numberOf: (prefix) => numbers.get(prefix),
+    // "" is in no slot: its slot is empty (0)
+    numberOf: (prefix) => slots[slotFor(prefix, prefix.length, hashOf(prefix, prefix.length))],
     parents: [0],
     deepest: () => 0,
     mapOf(list2, values) {
@@ -18366,7 +18422,10 @@ function prefixTable() {
         most = Math.max(most, depth);
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
-        quads.set([hash, valueOf(n), at[n], prefix.length], 4 * s);
+        quads[4 * s] = hash;
+        quads[4 * s + 1] = valueOf(n);
+        quads[4 * s + 2] = at[n];
+        quads[4 * s + 3] = prefix.length;
       }
       return (value) => {
         let count = 0;
@@ -18452,11 +18511,10 @@ function make(program, at, first, approval, applied) {
 // src/engine/access/plan.ts
 var MERGE_BUDGET = 4096;
 function actionPlan(met, prefixes, approval) {
-  const { numberOf: numberOf2, parents } = prefixes;
+  const { parents } = prefixes;
   const own = /* @__PURE__ */ new Map([[0, []]]);
   for (const statement2 of met) {
-    for (const { prefix, rest } of statement2.filings) {
-      const node = numberOf2(prefix);
+    for (const { node, rest } of statement2.filings) {
       (own.get(node) ?? own.set(node, []).get(node)).push({ statement: statement2, rest });
     }
   }
@@ -18499,9 +18557,12 @@ function compileAccess(access) {
   };
   access.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position, compileBlock);
-    for (const filing of s.filings) prefixes.add(filing.prefix);
-    for (const key of serviceKeys(s.actions)) (byService.get(key) ?? byService.set(key, []).get(key)).push(s);
+    const s = compileStatement(statement2, position, compileBlock, prefixes.addHead);
+    const keys = (s.actions ?? ANY).map(serviceKey);
+    for (const key of keys.includes("") ? ANY_KEY : keys) {
+      const list2 = byService.get(key) ?? byService.set(key, []).get(key);
+      if (list2.at(-1) !== s) list2.push(s);
+    }
   });
   prefixes.seal();
   const plans = /* @__PURE__ */ new Map();
@@ -18536,16 +18597,11 @@ function approvalFor({ RequireApproval: approval }, action) {
     actions: Object.freeze(actions)
   });
 }
-function serviceKeys(patterns = ["*"]) {
-  const keys = [];
-  for (const p of patterns) {
-    const head = literalHead(p);
-    const colon = head.indexOf(":");
-    if (colon < 0) return [""];
-    const key = head.slice(0, colon + 1);
-    if (!keys.includes(key)) keys.push(key);
-  }
-  return keys;
+var ANY = ["*"];
+var ANY_KEY = [""];
+function serviceKey(pattern) {
+  const colon = pattern.indexOf(":");
+  return colon < headLength(pattern) ? pattern.slice(0, colon + 1) : "";
 }
 
 // src/engine/assemble.ts
@@ -19033,8 +19089,8 @@ init_vocabulary();
 
 // src/diff/cells/glob-cells.ts
 var DEFAULT_MAX_STATES = 2e5;
-var STAR2 = -1;
-var QUESTION2 = -2;
+var STAR3 = -1;
+var QUESTION3 = -2;
 var COLON = 58;
 function codePoints(text2) {
   const out = [];
@@ -19043,7 +19099,7 @@ function codePoints(text2) {
 }
 function compile(p) {
   const wild = p.kind === "glob" || p.kind === "arn";
-  const cps = wild ? codePoints(p.text).map((c) => c === 42 ? STAR2 : c === 63 ? QUESTION2 : c) : codePoints(p.kind === "iexact" ? p.text.toLowerCase() : p.text);
+  const cps = wild ? codePoints(p.text).map((c) => c === 42 ? STAR3 : c === 63 ? QUESTION3 : c) : codePoints(p.kind === "iexact" ? p.text.toLowerCase() : p.text);
   const inSegment = [];
   let colons = 0;
   for (const c of cps) {
@@ -19052,7 +19108,7 @@ function compile(p) {
   }
   const tailStars = new Array(cps.length + 1).fill(false);
   if (wild) {
-    for (let i = cps.length - 1; i >= 0; i--) tailStars[i] = cps[i] === STAR2 && !inSegment[i] && (i + 1 === cps.length || tailStars[i + 1]);
+    for (let i = cps.length - 1; i >= 0; i--) tailStars[i] = cps[i] === STAR3 && !inSegment[i] && (i + 1 === cps.length || tailStars[i + 1]);
   }
   return { kind: p.kind, cps, tailStars, inSegment };
 }
@@ -19060,7 +19116,7 @@ function closure(m, positions) {
   const set = /* @__PURE__ */ new Set();
   for (let i of positions) {
     set.add(i);
-    while (m.cps[i] === STAR2) set.add(++i);
+    while (m.cps[i] === STAR3) set.add(++i);
   }
   return [...set].sort((a, b) => a - b);
 }
@@ -19075,9 +19131,9 @@ function step2(m, state, cp, lowered) {
   for (const i of state) {
     const c = m.cps[i];
     if (c === void 0) continue;
-    if ((c === STAR2 || c === QUESTION2) && cp === COLON && m.inSegment[i]) continue;
-    if (c === STAR2) next.push(i);
-    else if (c === QUESTION2 || c === cp) next.push(i + 1);
+    if ((c === STAR3 || c === QUESTION3) && cp === COLON && m.inSegment[i]) continue;
+    if (c === STAR3) next.push(i);
+    else if (c === QUESTION3 || c === cp) next.push(i + 1);
   }
   return next.length === 0 ? next : m.kind === "glob" || m.kind === "arn" ? closure(m, next) : next;
 }

@@ -81,7 +81,7 @@ const ROOT: readonly Filing[] = [{ node: 0, rest: undefined }];
  * `prefix*` (a lookup meets the filing only once the resource starts with the prefix).
  */
 function fileResource(pattern: string, number: (text: string, length: number) => number): Filing {
-  if (typeof pattern !== "string") throw new TypeError("a Resource pattern is not a text");
+  if (typeof pattern !== "string") throw new TypeError(`Resource pattern ${String(JSON.stringify(pattern)).slice(0, 80)} is not a string`);
   const head = headLength(pattern);
   const cut = pattern.lastIndexOf("/", head - 1) + 1;
   return {

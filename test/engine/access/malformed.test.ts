@@ -22,6 +22,11 @@ describe("compileAccess refuses a malformed statement (a loader then refuses the
     expect(() => compileAccess(policy as AccessPolicy)).toThrow(TypeError);
   });
 
+  it("names a Resource pattern that is not a string, cut to 80 characters", () => {
+    expect(() => compileAccess(policyOf({ Resource: [1] }))).toThrow(new TypeError("Resource pattern 1 is not a string"));
+    expect(() => compileAccess(policyOf({ Resource: [{ a: "x".repeat(200) }] }))).toThrow(new TypeError(`Resource pattern {"a":"${"x".repeat(74)} is not a string`));
+  });
+
   it("compiles the well-formed statement next to them", () => {
     expect(compileAccess(policyOf({ Resource: ["db://a/*"] })).authorize({ action: "db:Select", resource: "db://a/1" }).decision).toBe("allow");
   });

@@ -7,8 +7,7 @@ import {
 } from "./chunk-HDIMLUXP.js";
 import {
   compileWildcard,
-  globMatch,
-  hasWildcard
+  globMatch
 } from "./chunk-ROKPQ74B.js";
 import {
   bytesEqual,
@@ -334,7 +333,7 @@ function comparator(op) {
 }
 
 // src/engine/access/statement.ts
-function compileStatement(s, index, compileBlock) {
+function compileStatement(s, index, compileBlock, number) {
   const { policy, file } = s.source;
   return {
     index,
@@ -344,22 +343,30 @@ function compileStatement(s, index, compileBlock) {
     notResource: s.NotResource && anyOf2(s.NotResource.map((p) => compileWildcard(p))),
     condition: s.Condition && compileBlock(s.Condition),
     reason: Object.freeze(s.Sid === void 0 ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
-    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource)
+    filings: s.Resource === void 0 || s.Resource.includes("*") ? ROOT : s.Resource.map((pattern) => fileResource(pattern, number))
   };
 }
 function actionMatches(s, action) {
   const some = (patterns) => patterns.some((p) => globMatch(p, action));
   return (s.actions === void 0 || some(s.actions)) && (s.notActions === void 0 || !some(s.notActions));
 }
-var ROOT = [{ prefix: "", rest: void 0 }];
-function fileResource(pattern) {
-  const prefix = literalPrefix(pattern);
-  return { prefix, rest: pattern === `${prefix}*` ? void 0 : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+var ROOT = [{ node: 0, rest: void 0 }];
+function fileResource(pattern, number) {
+  if (typeof pattern !== "string") throw new TypeError(`Resource pattern ${String(JSON.stringify(pattern)).slice(0, 80)} is not a string`);
+  const head = headLength(pattern);
+  const cut = pattern.lastIndexOf("/", head - 1) + 1;
+  return {
+    node: number(pattern, cut),
+    // `prefix*`, an exact resource (no wildcard), or a test
+    rest: cut === head && head === pattern.length - 1 && pattern.charCodeAt(head) === STAR ? void 0 : head === pattern.length ? pattern : compileWildcard(pattern)
+  };
 }
-var literalHead = (pattern) => pattern.split(/[*?]/)[0];
-function literalPrefix(pattern) {
-  const head = literalHead(pattern);
-  return head.slice(0, head.lastIndexOf("/") + 1);
+var STAR = 42;
+var QUESTION = 63;
+function headLength(pattern) {
+  let i = 0;
+  while (i < pattern.length && pattern.charCodeAt(i) !== STAR && pattern.charCodeAt(i) !== QUESTION) i++;
+  return i;
 }
 function lowerCase2(patterns) {
   return patterns?.map((p) => p.toLowerCase());
@@ -369,25 +376,73 @@ var anyOf2 = (matchers) => (value) => matchers.some((m) => m(value));
 // src/engine/access/prefix-index.ts
 var SLASH = 47;
 var step = (hash, code) => Math.imul(hash, 31) + code & 1073741823;
+function hashOf(text2, length) {
+  let hash = 0;
+  for (let i = 0; i < length; i++) hash = step(hash, text2.charCodeAt(i));
+  return hash;
+}
 var slotOf = (hash, bits) => Math.imul(hash, 2654435761) >>> 32 - bits;
 function prefixTable() {
   const prefixes = [""];
-  const numbers = /* @__PURE__ */ new Map([["", 0]]);
+  const hashes = [0];
+  let slots = new Int32Array(256);
   const walk = [];
   let pool = "";
   const at = [];
+  const slotFor = (text2, length, hash) => {
+    const bits = 31 - Math.clz32(slots.length);
+    let s = slotOf(hash, bits);
+    for (let n = slots[s]; n !== 0; n = slots[s = s + 1 & slots.length - 1]) {
+      const prefix = prefixes[n];
+      if (hashes[n] === hash && prefix.length === length && text2.startsWith(prefix)) break;
+    }
+    return s;
+  };
   const table = {
-    add(prefix) {
-      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
+    add: (prefix) => table.addHead(prefix, prefix.length),
+    addHead(text2, length) {
+      if (length === 0) return 0;
+      const hash = hashOf(text2, length);
+      const s = slotFor(text2, length, hash);
+      if (slots[s] !== 0) return slots[s];
+      const n = prefixes.push(text2.slice(0, length)) - 1;
+      hashes.push(hash);
+      slots[s] = n;
+      if (2 * n > slots.length) {
+        slots = new Int32Array(2 * slots.length);
+        for (let m = 1; m <= n; m++) slots[slotFor(prefixes[m], prefixes[m].length, hashes[m])] = m;
+      }
+      return n;
     },
     seal() {
       pool = prefixes.join("");
-      prefixes.reduce((start, prefix) => at.push(start) && start + prefix.length, 0);
+      let start = 0;
+      for (const prefix of prefixes) {
+        at.push(start);
+        start += prefix.length;
+      }
       const self = table;
-      self.deepest = table.mapOf(prefixes.keys());
-      self.parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
+      self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
+      self.parents = prefixes.map((prefix) => {
+        let count = 0;
+        for (let i = 0, hash = 0; i < prefix.length - 1; i++) {
+          const code = prefix.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH) {
+            walk[count++] = hash;
+            walk[count++] = i + 1;
+          }
+        }
+        while (count > 0) {
+          const length = walk[--count];
+          const parent = slots[slotFor(prefix, length, walk[--count])];
+          if (parent !== 0) return parent;
+        }
+        return 0;
+      });
     },
-    numberOf: (prefix) => numbers.get(prefix),
+    // "" is in no slot: its slot is empty (0)
+    numberOf: (prefix) => slots[slotFor(prefix, prefix.length, hashOf(prefix, prefix.length))],
     parents: [0],
     deepest: () => 0,
     mapOf(list, values) {
@@ -413,7 +468,10 @@ function prefixTable() {
         most = Math.max(most, depth);
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
-        quads.set([hash, valueOf(n), at[n], prefix.length], 4 * s);
+        quads[4 * s] = hash;
+        quads[4 * s + 1] = valueOf(n);
+        quads[4 * s + 2] = at[n];
+        quads[4 * s + 3] = prefix.length;
       }
       return (value) => {
         let count = 0;
@@ -499,11 +557,10 @@ function make(program, at, first, approval, applied) {
 // src/engine/access/plan.ts
 var MERGE_BUDGET = 4096;
 function actionPlan(met, prefixes, approval) {
-  const { numberOf, parents } = prefixes;
+  const { parents } = prefixes;
   const own = /* @__PURE__ */ new Map([[0, []]]);
   for (const statement of met) {
-    for (const { prefix, rest } of statement.filings) {
-      const node = numberOf(prefix);
+    for (const { node, rest } of statement.filings) {
       (own.get(node) ?? own.set(node, []).get(node)).push({ statement, rest });
     }
   }
@@ -546,9 +603,12 @@ function compileAccess(access) {
   };
   access.Statement.forEach((statement, position) => {
     if (statement.Action === void 0 && statement.NotAction === void 0) return;
-    const s = compileStatement(statement, position, compileBlock);
-    for (const filing of s.filings) prefixes.add(filing.prefix);
-    for (const key of serviceKeys(s.actions)) (byService.get(key) ?? byService.set(key, []).get(key)).push(s);
+    const s = compileStatement(statement, position, compileBlock, prefixes.addHead);
+    const keys = (s.actions ?? ANY).map(serviceKey);
+    for (const key of keys.includes("") ? ANY_KEY : keys) {
+      const list = byService.get(key) ?? byService.set(key, []).get(key);
+      if (list.at(-1) !== s) list.push(s);
+    }
   });
   prefixes.seal();
   const plans = /* @__PURE__ */ new Map();
@@ -583,16 +643,11 @@ function approvalFor({ RequireApproval: approval }, action) {
     actions: Object.freeze(actions)
   });
 }
-function serviceKeys(patterns = ["*"]) {
-  const keys = [];
-  for (const p of patterns) {
-    const head = literalHead(p);
-    const colon = head.indexOf(":");
-    if (colon < 0) return [""];
-    const key = head.slice(0, colon + 1);
-    if (!keys.includes(key)) keys.push(key);
-  }
-  return keys;
+var ANY = ["*"];
+var ANY_KEY = [""];
+function serviceKey(pattern) {
+  const colon = pattern.indexOf(":");
+  return colon < headLength(pattern) ? pattern.slice(0, colon + 1) : "";
 }
 
 // src/engine/assemble.ts
