@@ -59,6 +59,9 @@ export function prefixTable(): PrefixTable {
   let slots = new Int32Array(256);
   /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
   const walk: number[] = [];
+  /** Every prefix's characters end to end (one flat string), and where each starts. */
+  let pool = "";
+  const at: number[] = [];
 
   /** The slot of the prefix with this hash that is the first `length` characters of `text`, or the empty slot where it would go. */
   const slotFor = (text: string, length: number, hash: number): number => {
@@ -91,6 +94,12 @@ export function prefixTable(): PrefixTable {
     },
 
     seal() {
+      pool = prefixes.join("");
+      let start = 0;
+      for (const prefix of prefixes) {
+        at.push(start);
+        start += prefix.length;
+      }
       const self = table as { parents: readonly number[]; deepest: PrefixMap };
       // made on its first use (lookups among every prefix are for tests and tools)
       self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
@@ -127,7 +136,7 @@ export function prefixTable(): PrefixTable {
       const root = valueOf(0);
       const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
-      /** Quads (hash, value, number, length) by slot; length 0 marks an empty slot. */
+      /** Quads (hash, value, start in the pool, length) by slot; length 0 marks an empty slot. */
       const quads = new Int32Array(4 << bits);
       /** Bit d (31: d or more) when some prefix has d `/`: a walk records only those depths. */
       let depths = 0;
@@ -148,7 +157,7 @@ export function prefixTable(): PrefixTable {
         while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
         quads[4 * s] = hash;
         quads[4 * s + 1] = valueOf(n);
-        quads[4 * s + 2] = n;
+        quads[4 * s + 2] = at[n] as number;
         quads[4 * s + 3] = prefix.length;
       }
       return (value) => {
@@ -166,7 +175,11 @@ export function prefixTable(): PrefixTable {
           const hash = walk[--count] as number;
           for (let s = slotOf(hash, bits); quads[4 * s + 3] !== 0; s = (s + 1) & mask) {
             if (quads[4 * s] !== hash || quads[4 * s + 3] !== length) continue;
-            if (value.startsWith(prefixes[quads[4 * s + 2] as number] as string)) return quads[4 * s + 1] as number;
+            // the characters, from the end (where neighbouring prefixes differ)
+            const start = quads[4 * s + 2] as number;
+            let i = length - 1;
+            while (i >= 0 && value.charCodeAt(i) === pool.charCodeAt(start + i)) i--;
+            if (i < 0) return quads[4 * s + 1] as number;
           }
         }
         return root;
