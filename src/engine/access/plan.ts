@@ -47,13 +47,20 @@ export function actionPlan(met: readonly CompiledStatement[], prefixes: PrefixTa
     }
   }
   const tables: Tables = { program: [], approval };
-  /** Where the table of each prefix that has statements (the root too) starts in the program. */
-  const starts = new Map<number, number>();
-  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
-}
-
-/** The table of the deepest prefix of the resource that has one (the root has one). */
-function lookup(tables: Tables, startOf: (resource: string) => number): ActionPlan {
-  return (resource, context) => decide(tables, startOf(resource), resource, context);
+  /**
+   * Per prefix that has statements (the root too), by a number of its own: the decision when its
+   * table tests nothing (made now: it is the same for every request), else where the table starts
+   * in the program. A decision then reads one word of a short list before any table.
+   */
+  const targets: (AccessDecision | number)[] = [];
+  const numbers = new Map<number, number>();
+  for (const node of own.keys()) {
+    const at = addTable(tables.program, metAlong(node));
+    numbers.set(node, targets.push(tables.program[at] === 0 ? decide(tables, at, "", {}) : at) - 1);
+  }
+  const targetOf = prefixes.mapOf(numbers.keys(), numbers);
+  return (resource, context) => {
+    const target = targets[targetOf(resource)] as AccessDecision | number;
+    return typeof target === "number" ? decide(tables, target, resource, context) : target;
+  };
 }
