@@ -11647,7 +11647,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup: lookup2 } = __require("node:dns");
+    var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11737,7 +11737,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup2(
+        lookup(
           origin.hostname,
           {
             all: true,
@@ -44125,12 +44125,17 @@ function actionPlan(met, prefixes, approval) {
     }
   }
   const tables = { program: [], approval };
-  const starts = /* @__PURE__ */ new Map();
-  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
-}
-function lookup(tables, startOf) {
-  return (resource, context3) => decide(tables, startOf(resource), resource, context3);
+  const targets = [];
+  const numbers = /* @__PURE__ */ new Map();
+  for (const node of own.keys()) {
+    const at = addTable(tables.program, metAlong(node));
+    numbers.set(node, targets.push(tables.program[at] === 0 ? decide(tables, at, "", {}) : at) - 1);
+  }
+  const targetOf = prefixes.mapOf(numbers.keys(), numbers);
+  return (resource, context3) => {
+    const target = targets[targetOf(resource)];
+    return typeof target === "number" ? decide(tables, target, resource, context3) : target;
+  };
 }
 
 // src/engine/access/compiled.ts

@@ -21444,12 +21444,17 @@ function actionPlan(met, prefixes, approval) {
     }
   }
   const tables = { program: [], approval };
-  const starts = /* @__PURE__ */ new Map();
-  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
-  return lookup(tables, prefixes.mapOf(starts.keys(), starts));
-}
-function lookup(tables, startOf) {
-  return (resource, context) => decide(tables, startOf(resource), resource, context);
+  const targets = [];
+  const numbers = /* @__PURE__ */ new Map();
+  for (const node of own.keys()) {
+    const at = addTable(tables.program, metAlong(node));
+    numbers.set(node, targets.push(tables.program[at] === 0 ? decide(tables, at, "", {}) : at) - 1);
+  }
+  const targetOf = prefixes.mapOf(numbers.keys(), numbers);
+  return (resource, context) => {
+    const target = targets[targetOf(resource)];
+    return typeof target === "number" ? decide(tables, target, resource, context) : target;
+  };
 }
 
 // src/engine/access/compiled.ts
