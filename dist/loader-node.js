@@ -18632,6 +18632,11 @@ function assembleEngine(target, compilers) {
   return engine;
 }
 
+// src/loader/node.ts
+init_data();
+init_posture();
+init_runtime();
+
 // src/engine/engine.ts
 init_data();
 init_posture();
@@ -24048,7 +24053,10 @@ async function createNodeLoader(options) {
   const { overlays = [], ...core } = options;
   const docs = await loadOverlays(overlays);
   const loader = createLoader(core);
-  const set = createOverlaySet(docs, loader);
+  const all = { runtime: compileKind3, data: compileKind, posture: compileKind2 };
+  const served = Object.keys(KIND_METHODS).filter((kind) => core.kinds?.includes(kind) ?? true);
+  const compilers = Object.fromEntries(served.map((kind) => [kind, all[kind]]));
+  const set = createOverlaySet(docs, loader, (target) => assembleEngine(target, compilers));
   const engine = () => {
     const e = set.engine();
     if (e === void 0) throw new TypeError("edict loader: no bundle is active");

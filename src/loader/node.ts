@@ -10,6 +10,11 @@
  * const engine = await loader.load();          // the overlaid engine (the bundle's own while an overlay is refused)
  * loader.overlay();                            // { digest, error? }
  */
+import { assembleEngine, KIND_METHODS } from "../engine/assemble.js";
+import type { KindCompilers, KindName } from "../engine/assemble.js";
+import { compileKind as data } from "../engine/kinds/data.js";
+import { compileKind as posture } from "../engine/kinds/posture.js";
+import { compileKind as runtime } from "../engine/kinds/runtime.js";
 import { createOverlaySet, loadOverlays } from "../serve/overlays.js";
 import { createLoader } from "./loader.js";
 import type { LoadedEngine, Loader, LoaderOptions } from "./types.js";
@@ -34,7 +39,11 @@ export async function createNodeLoader(options: NodeLoaderOptions): Promise<Node
   const { overlays = [], ...core } = options;
   const docs = await loadOverlays(overlays);
   const loader = createLoader(core);
-  const set = createOverlaySet(docs, loader);
+  // the overlaid engine serves the kinds the bundle's engine serves (createLoader checked them)
+  const all: Required<KindCompilers> = { runtime, data, posture };
+  const served = (Object.keys(KIND_METHODS) as KindName[]).filter((kind) => core.kinds?.includes(kind) ?? true);
+  const compilers: KindCompilers = Object.fromEntries(served.map((kind) => [kind, all[kind]]));
+  const set = createOverlaySet(docs, loader, (target) => assembleEngine(target, compilers));
   const engine = (): LoadedEngine => {
     const e = set.engine();
     if (e === undefined) throw new TypeError("edict loader: no bundle is active");

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createNodeLoader } from "../../src/loader/node.js";
+import type { NodeLoaderOptions } from "../../src/loader/node.js";
 import { exampleBundle } from "../serve/fixtures.js";
 
 const SELECT = { action: "db:Select", resource: "db://production/users", context: { "source.ip": "10.1.2.3" } };
@@ -14,9 +15,9 @@ function overlayFile(body: string): string {
   return file;
 }
 
-async function loaderWith(overlays: string[]) {
+async function loaderWith(overlays: string[], kinds?: NodeLoaderOptions["kinds"]) {
   const b = await exampleBundle();
-  return createNodeLoader({ source: b.bundle, trustedKeys: [readFileSync(b.pub, "utf8")], target: "production", pollIntervalMs: 0, overlays });
+  return createNodeLoader({ source: b.bundle, trustedKeys: [readFileSync(b.pub, "utf8")], target: "production", pollIntervalMs: 0, overlays, kinds });
 }
 
 describe("createNodeLoader", () => {
@@ -46,6 +47,19 @@ describe("createNodeLoader", () => {
     expect(engine.authorize({ action: "db:Delete", resource: "db://production/users" }).decision).toBe("deny");
     expect(engine.authorize(SELECT).decision).toBe("allow");
     loader.close();
+  });
+
+  it("the overlaid engine serves the loader's kinds, no more", async () => {
+    const deny = overlayFile("  Statement:\n    - Sid: HostDeny\n      Effect: Deny\n      Action: [db:Select]\n      Resource: \"*\"\n");
+    const accessOnly = await loaderWith([deny], ["access"]);
+    const engine = await accessOnly.load();
+    expect(accessOnly.overlay().error).toBeUndefined();
+    expect(engine.authorize(SELECT).decision).toBe("deny");
+    expect(() => engine.checkTool("mcp://vision/detect")).toThrow(/without the runtime evaluator/);
+    accessOnly.close();
+    const every = await loaderWith([deny]);
+    expect((await every.load()).checkTool("mcp://vision/detect")).toHaveProperty("allowed");
+    every.close();
   });
 
   it("an overlay file that is not a policy document rejects creation with its position", async () => {
