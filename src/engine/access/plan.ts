@@ -48,19 +48,20 @@ export function actionPlan(met: readonly CompiledStatement[], prefixes: PrefixTa
   }
   const tables: Tables = { program: [], approval };
   /**
-   * Per prefix that has statements (the root too), by a number of its own: the decision when its
-   * table tests nothing (made now: it is the same for every request), else where the table starts
-   * in the program. A decision then reads one word of a short list before any table.
+   * Per prefix that has statements (the root too), what its lookup holds: where its table starts
+   * in the program, or, when the table tests nothing, the complement (~i, negative) of the index
+   * of its decision (made now: it is the same for every request) in `fixed`. A decision then
+   * reads either its table or its decision straight from the prefix's slot.
    */
-  const targets: (AccessDecision | number)[] = [];
-  const numbers = new Map<number, number>();
+  const fixed: AccessDecision[] = [];
+  const values = new Map<number, number>();
   for (const node of own.keys()) {
     const at = addTable(tables.program, metAlong(node));
-    numbers.set(node, targets.push(tables.program[at] === 0 ? decide(tables, at, "", {}) : at) - 1);
+    values.set(node, tables.program[at] === 0 ? ~(fixed.push(decide(tables, at, "", {})) - 1) : at);
   }
-  const targetOf = prefixes.mapOf(numbers.keys(), numbers);
+  const valueOf = prefixes.mapOf(values.keys(), values);
   return (resource, context) => {
-    const target = targets[targetOf(resource)] as AccessDecision | number;
-    return typeof target === "number" ? decide(tables, target, resource, context) : target;
+    const value = valueOf(resource);
+    return value < 0 ? (fixed[~value] as AccessDecision) : decide(tables, value, resource, context);
   };
 }
