@@ -580,16 +580,16 @@ function actionPlan(met, prefixes, approval) {
     }
   }
   const tables = { program: [], approval };
-  const targets = [];
-  const numbers = /* @__PURE__ */ new Map();
+  const fixed = [];
+  const values = /* @__PURE__ */ new Map();
   for (const node of own.keys()) {
     const at = addTable(tables.program, metAlong(node));
-    numbers.set(node, targets.push(tables.program[at] === 0 ? decide(tables, at, "", {}) : at) - 1);
+    values.set(node, tables.program[at] === 0 ? ~(fixed.push(decide(tables, at, "", {})) - 1) : at);
   }
-  const targetOf = prefixes.mapOf(numbers.keys(), numbers);
+  const valueOf = prefixes.mapOf(values.keys(), values);
   return (resource, context) => {
-    const target = targets[targetOf(resource)];
-    return typeof target === "number" ? decide(tables, target, resource, context) : target;
+    const value = valueOf(resource);
+    return value < 0 ? fixed[~value] : decide(tables, value, resource, context);
   };
 }
 
