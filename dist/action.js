@@ -61832,10 +61832,7 @@ function normaliseTrust(options) {
   }
   return { keys, threshold };
 }
-function verifyEnvelope(input, options) {
-  return verifyEnvelopeWith(input, options, decodePayload);
-}
-function verifyEnvelopeWith(input, options, payloadOf) {
+function verifyEnvelope(input, options, decoded) {
   const { keys, threshold } = normaliseTrust(options);
   const envelope = parseEnvelope(input);
   if (envelope.payloadType !== options.expectedPayloadType) {
@@ -61845,7 +61842,7 @@ function verifyEnvelopeWith(input, options, payloadOf) {
     );
   }
   checkSigned(envelope);
-  const payload = payloadOf(envelope);
+  const payload = decoded ?? decodePayload(envelope);
   const message = pae(envelope.payloadType, payload);
   const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key2, sig) => key2.verify(message, sig));
   return { payload, payloadType: envelope.payloadType, keyids };
@@ -63193,12 +63190,16 @@ function readBundleEnvelope(bytes) {
   }
   return { envelope, payload };
 }
-function checkSignaturesOf(envelope, options, verify2) {
-  const verified = verify2(envelope, {
-    trustedKeys: options.trustedKeys,
-    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
-    ...options.threshold === void 0 ? {} : { threshold: options.threshold }
-  });
+function checkSignatures(envelope, options, decoded) {
+  const verified = verifyEnvelope(
+    envelope,
+    {
+      trustedKeys: options.trustedKeys,
+      expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
+      ...options.threshold === void 0 ? {} : { threshold: options.threshold }
+    },
+    decoded
+  );
   return { payload: verified.payload, keyids: verified.keyids };
 }
 function readPayloadExplained(bytes) {
@@ -63227,7 +63228,7 @@ function verifyBundle(bytes, options) {
   checkSize(bytes, maxBytes);
   const { envelope, payload: decoded } = readBundleEnvelope(bytes);
   checkPayloadType(envelope);
-  const { payload: payloadBytes, keyids } = checkSignaturesOf(envelope, options, (e, o2) => verifyEnvelopeWith(e, o2, () => decoded));
+  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options, decoded);
   const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
   checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());

@@ -41821,10 +41821,7 @@ function normaliseTrust(options) {
   }
   return { keys, threshold };
 }
-function verifyEnvelope(input, options) {
-  return verifyEnvelopeWith(input, options, decodePayload);
-}
-function verifyEnvelopeWith(input, options, payloadOf) {
+function verifyEnvelope(input, options, decoded) {
   const { keys, threshold } = normaliseTrust(options);
   const envelope = parseEnvelope(input);
   if (envelope.payloadType !== options.expectedPayloadType) {
@@ -41834,7 +41831,7 @@ function verifyEnvelopeWith(input, options, payloadOf) {
     );
   }
   checkSigned(envelope);
-  const payload = payloadOf(envelope);
+  const payload = decoded ?? decodePayload(envelope);
   const message = pae(envelope.payloadType, payload);
   const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key2, sig) => key2.verify(message, sig));
   return { payload, payloadType: envelope.payloadType, keyids };
@@ -42004,12 +42001,16 @@ function readBundleEnvelope(bytes) {
   }
   return { envelope, payload };
 }
-function checkSignaturesOf(envelope, options, verify2) {
-  const verified = verify2(envelope, {
-    trustedKeys: options.trustedKeys,
-    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
-    ...options.threshold === void 0 ? {} : { threshold: options.threshold }
-  });
+function checkSignatures(envelope, options, decoded) {
+  const verified = verifyEnvelope(
+    envelope,
+    {
+      trustedKeys: options.trustedKeys,
+      expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
+      ...options.threshold === void 0 ? {} : { threshold: options.threshold }
+    },
+    decoded
+  );
   return { payload: verified.payload, keyids: verified.keyids };
 }
 function readPayloadExplained(bytes) {
@@ -42038,7 +42039,7 @@ function verifyBundle(bytes, options) {
   checkSize(bytes, maxBytes);
   const { envelope, payload: decoded } = readBundleEnvelope(bytes);
   checkPayloadType(envelope);
-  const { payload: payloadBytes, keyids } = checkSignaturesOf(envelope, options, (e, o2) => verifyEnvelopeWith(e, o2, () => decoded));
+  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options, decoded);
   const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
   checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
@@ -48656,18 +48657,14 @@ function createTrustStore(config, compilers) {
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
-      const evaluators = compilers().then(
-        (c3) => () => c3,
-        (e) => () => {
-          throw e;
-        }
-      );
+      const evaluators = compilers();
+      evaluators.catch(() => void 0);
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
       const p2 = verified.payload;
       const seen = { serial: p2.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
-      const kinds = (await evaluators)();
+      const kinds = await evaluators;
       let engine;
       try {
         engine = assembleEngine(p2.targets[config.target], kinds);
@@ -48741,6 +48738,13 @@ function httpUrl(options, name, fallback) {
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
 }
+function servedKinds(kinds = Object.keys(KIND_METHODS)) {
+  const all = Object.keys(KIND_METHODS);
+  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !all.includes(kind))) {
+    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${all.map((k3) => `"${k3}"`).join(", ")}`);
+  }
+  return all.filter((kind) => kinds.includes(kind));
+}
 function toConfig(options) {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource2(options.source);
@@ -48767,10 +48771,6 @@ function toConfig(options) {
   for (const name of ["fetch", "now", "random"]) {
     if (options[name] !== void 0 && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
-  const kinds = options.kinds === void 0 ? Object.keys(KIND_METHODS) : options.kinds;
-  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !Object.hasOwn(KIND_METHODS, kind))) {
-    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${Object.keys(KIND_METHODS).map((k3) => `"${k3}"`).join(", ")}`);
-  }
   return {
     source: options.source,
     label: describeSource(options.source),
@@ -48778,7 +48778,7 @@ function toConfig(options) {
     keys,
     threshold,
     target,
-    kinds: Object.keys(KIND_METHODS).filter((kind) => kinds.includes(kind)),
+    kinds: servedKinds(options.kinds),
     expectedName,
     cacheDir: options.cacheDir,
     pollIntervalMs: integer(options, "pollIntervalMs", 6e4, 0),

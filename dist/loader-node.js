@@ -23706,18 +23706,14 @@ function createTrustStore(config, compilers) {
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
-      const evaluators = compilers().then(
-        (c) => () => c,
-        (e) => () => {
-          throw e;
-        }
-      );
+      const evaluators = compilers();
+      evaluators.catch(() => void 0);
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
       const p = verified.payload;
       const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
-      const kinds = (await evaluators)();
+      const kinds = await evaluators;
       let engine;
       try {
         engine = assembleEngine(p.targets[config.target], kinds);
@@ -23791,6 +23787,13 @@ function httpUrl(options, name, fallback) {
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
 }
+function servedKinds(kinds = Object.keys(KIND_METHODS)) {
+  const all = Object.keys(KIND_METHODS);
+  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !all.includes(kind))) {
+    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${all.map((k) => `"${k}"`).join(", ")}`);
+  }
+  return all.filter((kind) => kinds.includes(kind));
+}
 function toConfig(options) {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource2(options.source);
@@ -23817,10 +23820,6 @@ function toConfig(options) {
   for (const name of ["fetch", "now", "random"]) {
     if (options[name] !== void 0 && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
-  const kinds = options.kinds === void 0 ? Object.keys(KIND_METHODS) : options.kinds;
-  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !Object.hasOwn(KIND_METHODS, kind))) {
-    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${Object.keys(KIND_METHODS).map((k) => `"${k}"`).join(", ")}`);
-  }
   return {
     source: options.source,
     label: describeSource(options.source),
@@ -23828,7 +23827,7 @@ function toConfig(options) {
     keys,
     threshold,
     target,
-    kinds: Object.keys(KIND_METHODS).filter((kind) => kinds.includes(kind)),
+    kinds: servedKinds(options.kinds),
     expectedName,
     cacheDir: options.cacheDir,
     pollIntervalMs: integer(options, "pollIntervalMs", 6e4, 0),
@@ -24054,8 +24053,7 @@ async function createNodeLoader(options) {
   const docs = await loadOverlays(overlays);
   const loader = createLoader(core);
   const all = { runtime: compileKind3, data: compileKind, posture: compileKind2 };
-  const served = Object.keys(KIND_METHODS).filter((kind) => core.kinds?.includes(kind) ?? true);
-  const compilers = Object.fromEntries(served.map((kind) => [kind, all[kind]]));
+  const compilers = Object.fromEntries(servedKinds(core.kinds).map((kind) => [kind, all[kind]]));
   const set = createOverlaySet(docs, loader, (target) => assembleEngine(target, compilers));
   const engine = () => {
     const e = set.engine();

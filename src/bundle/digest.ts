@@ -8,7 +8,7 @@ import { BundleIntegrityError } from "./errors.js";
 
 /**
  * The SHA-256 the pure core hashes with: @noble's, unless a Node-side module installs Node's
- * native one (`useNodeHashes` in digest-node.ts), which gives the same digests faster.
+ * native one (`useNodeNatives` in node-natives.ts), which gives the same digests faster.
  */
 export const hashes: { sha256: (bytes: Uint8Array) => Uint8Array } = { sha256: nobleSha256 };
 

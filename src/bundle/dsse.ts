@@ -141,6 +141,8 @@ function normaliseTrust(options: VerifyEnvelopeOptions): { keys: PublicKey[]; th
  * trusted key it verifies under); each trusted key counts once toward the threshold.
  * Throws `BundleIntegrityError` (FORMAT_ERROR, PAYLOAD_TYPE_ERROR, SIGNATURE_ERROR) or
  * `BundleTrustError` (UNTRUSTED_KEY); bad options throw `TypeError`, bad trusted keys KEY_ERROR.
+ * `decoded`: the payload's bytes, when the caller decoded `payload` already (verifyBundle does,
+ * in its canonical-form check).
  *
  * @example
  * const { payload } = verifyEnvelope(bytes, {
@@ -148,19 +150,7 @@ function normaliseTrust(options: VerifyEnvelopeOptions): { keys: PublicKey[]; th
  *   expectedPayloadType: "application/vnd.edict.bundle.v1+json",
  * });
  */
-export function verifyEnvelope(input: Uint8Array | string | DsseEnvelope, options: VerifyEnvelopeOptions): VerifiedEnvelope {
-  return verifyEnvelopeWith(input, options, decodePayload);
-}
-
-/**
- * `verifyEnvelope`, the payload's bytes read by `payloadOf` from the checked envelope: a caller
- * that decoded them already (verifyBundle, from the file's strict base64) hands them over.
- */
-export function verifyEnvelopeWith(
-  input: Uint8Array | string | DsseEnvelope,
-  options: VerifyEnvelopeOptions,
-  payloadOf: (envelope: DsseEnvelope) => Uint8Array,
-): VerifiedEnvelope {
+export function verifyEnvelope(input: Uint8Array | string | DsseEnvelope, options: VerifyEnvelopeOptions, decoded?: Uint8Array): VerifiedEnvelope {
   const { keys, threshold } = normaliseTrust(options);
   const envelope = parseEnvelope(input);
 
@@ -173,7 +163,7 @@ export function verifyEnvelopeWith(
   }
   checkSigned(envelope);
 
-  const payload = payloadOf(envelope);
+  const payload = decoded ?? decodePayload(envelope);
   const message = pae(envelope.payloadType, payload);
   const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key, sig) => key.verify(message, sig));
   return { payload, payloadType: envelope.payloadType, keyids };

@@ -17,4 +17,3 @@ export { ed };
 export const signer: { sign: (message: Uint8Array, seed: Uint8Array) => Uint8Array } = {
   sign: (message, seed) => ed.sign(message, seed),
 };
-

@@ -13,8 +13,8 @@ import { codecs } from "./codecs.js";
 import { bytesEqual, utf8Decode } from "./bytes.js";
 import { canonicalBytes } from "./canonical-json.js";
 import { sha256Hex } from "./digest.js";
-import { parseEnvelope, toEnvelopeBytes, verifyEnvelope, verifyEnvelopeWith } from "./dsse.js";
-import type { DsseEnvelope, VerifiedEnvelope, VerifyEnvelopeOptions } from "./dsse.js";
+import { parseEnvelope, toEnvelopeBytes, verifyEnvelope } from "./dsse.js";
+import type { DsseEnvelope } from "./dsse.js";
 import type { PublicKey } from "./keys.js";
 import { BUNDLE_PAYLOAD_TYPE } from "./payload.js";
 import type { BundlePayload } from "./payload.js";
@@ -107,24 +107,21 @@ function readBundleEnvelope(bytes: Uint8Array): { envelope: DsseEnvelope; payloa
   return { envelope, payload };
 }
 
-/** Forgery and tampering: enough distinct pinned keys signed PAE(type, payload). */
+/** Forgery and tampering: enough distinct pinned keys signed PAE(type, payload); `decoded`: the payload's bytes, when already decoded. */
 export function checkSignatures(
   envelope: DsseEnvelope,
   options: Pick<VerifyBundleOptions, "trustedKeys" | "threshold">,
+  decoded?: Uint8Array,
 ): { payload: Uint8Array; keyids: string[] } {
-  return checkSignaturesOf(envelope, options, verifyEnvelope);
-}
-
-function checkSignaturesOf(
-  envelope: DsseEnvelope,
-  options: Pick<VerifyBundleOptions, "trustedKeys" | "threshold">,
-  verify: (envelope: DsseEnvelope, options: VerifyEnvelopeOptions) => VerifiedEnvelope,
-): { payload: Uint8Array; keyids: string[] } {
-  const verified = verify(envelope, {
-    trustedKeys: options.trustedKeys,
-    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
-    ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
-  });
+  const verified = verifyEnvelope(
+    envelope,
+    {
+      trustedKeys: options.trustedKeys,
+      expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
+      ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+    },
+    decoded,
+  );
   return { payload: verified.payload, keyids: verified.keyids };
 }
 
@@ -180,7 +177,7 @@ export function verifyBundle(bytes: Uint8Array, options: VerifyBundleOptions): V
   checkSize(bytes, maxBytes);
   const { envelope, payload: decoded } = readBundleEnvelope(bytes);
   checkPayloadType(envelope);
-  const { payload: payloadBytes, keyids } = checkSignaturesOf(envelope, options, (e, o) => verifyEnvelopeWith(e, o, () => decoded));
+  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options, decoded);
   const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
   checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? new Date());

@@ -10,13 +10,14 @@
  * const engine = await loader.load();          // the overlaid engine (the bundle's own while an overlay is refused)
  * loader.overlay();                            // { digest, error? }
  */
-import { assembleEngine, KIND_METHODS } from "../engine/assemble.js";
-import type { KindCompilers, KindName } from "../engine/assemble.js";
+import { assembleEngine } from "../engine/assemble.js";
+import type { KindCompilers } from "../engine/assemble.js";
 import { compileKind as data } from "../engine/kinds/data.js";
 import { compileKind as posture } from "../engine/kinds/posture.js";
 import { compileKind as runtime } from "../engine/kinds/runtime.js";
 import { createOverlaySet, loadOverlays } from "../serve/overlays.js";
 import { createLoader } from "./loader.js";
+import { servedKinds } from "./options.js";
 import type { LoadedEngine, Loader, LoaderOptions } from "./types.js";
 
 export interface NodeLoaderOptions extends LoaderOptions {
@@ -41,8 +42,7 @@ export async function createNodeLoader(options: NodeLoaderOptions): Promise<Node
   const loader = createLoader(core);
   // the overlaid engine serves the kinds the bundle's engine serves (createLoader checked them)
   const all: Required<KindCompilers> = { runtime, data, posture };
-  const served = (Object.keys(KIND_METHODS) as KindName[]).filter((kind) => core.kinds?.includes(kind) ?? true);
-  const compilers: KindCompilers = Object.fromEntries(served.map((kind) => [kind, all[kind]]));
+  const compilers: KindCompilers = Object.fromEntries(servedKinds(core.kinds).map((kind) => [kind, all[kind]]));
   const set = createOverlaySet(docs, loader, (target) => assembleEngine(target, compilers));
   const engine = (): LoadedEngine => {
     const e = set.engine();

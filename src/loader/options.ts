@@ -59,6 +59,15 @@ function httpUrl(options: LoaderOptions, name: "githubUrl" | "githubApiUrl", fal
   return value;
 }
 
+/** The kinds `kinds` asks for besides access, in KIND_METHODS order (all of them when undefined); a TypeError for anything but a list of policy kinds. */
+export function servedKinds(kinds: unknown = Object.keys(KIND_METHODS)): KindName[] {
+  const all = Object.keys(KIND_METHODS) as KindName[];
+  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !all.includes(kind))) {
+    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${all.map((k) => `"${k}"`).join(", ")}`);
+  }
+  return all.filter((kind) => kinds.includes(kind));
+}
+
 export function toConfig(options: LoaderOptions): Config {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource(options.source);
@@ -85,10 +94,6 @@ export function toConfig(options: LoaderOptions): Config {
   for (const name of ["fetch", "now", "random"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
-  const kinds: unknown = options.kinds === undefined ? Object.keys(KIND_METHODS) : options.kinds;
-  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !Object.hasOwn(KIND_METHODS, kind))) {
-    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${Object.keys(KIND_METHODS).map((k) => `"${k}"`).join(", ")}`);
-  }
   return {
     source: options.source,
     label: describeSource(options.source),
@@ -96,7 +101,7 @@ export function toConfig(options: LoaderOptions): Config {
     keys,
     threshold,
     target,
-    kinds: (Object.keys(KIND_METHODS) as KindName[]).filter((kind) => kinds.includes(kind)),
+    kinds: servedKinds(options.kinds),
     expectedName,
     cacheDir: options.cacheDir,
     pollIntervalMs: integer(options, "pollIntervalMs", 60_000, 0),

@@ -78,20 +78,17 @@ export function createTrustStore(
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
-      // the evaluators load while the bundle verifies; a failure to load them counts after verification's
-      const evaluators = compilers().then(
-        (c) => () => c,
-        (e: unknown) => () => {
-          throw e;
-        },
-      );
+      // the evaluators load while the bundle verifies; a failure to load them is handled here and
+      // thrown below, after verification's
+      const evaluators = compilers();
+      evaluators.catch(() => undefined);
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       // the same file again: nothing to do (an identical replay is harmless)
       if (verified.sha256 === active?.meta.sha256) return undefined;
       const p = verified.payload;
       const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
-      const kinds = (await evaluators)();
+      const kinds = await evaluators;
       // broken policy: a verified bundle whose target does not compile is refused and the old engine kept
       let engine: Engine;
       try {

@@ -842,6 +842,13 @@ function httpUrl(options, name, fallback) {
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
 }
+function servedKinds(kinds = Object.keys(KIND_METHODS)) {
+  const all = Object.keys(KIND_METHODS);
+  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !all.includes(kind))) {
+    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${all.map((k) => `"${k}"`).join(", ")}`);
+  }
+  return all.filter((kind) => kinds.includes(kind));
+}
 function toConfig(options) {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource(options.source);
@@ -868,10 +875,6 @@ function toConfig(options) {
   for (const name of ["fetch", "now", "random"]) {
     if (options[name] !== void 0 && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
-  const kinds = options.kinds === void 0 ? Object.keys(KIND_METHODS) : options.kinds;
-  if (!Array.isArray(kinds) || kinds.some((kind) => kind !== "access" && !Object.hasOwn(KIND_METHODS, kind))) {
-    throw new TypeError(`createLoader: kinds must list policy kinds among "access", ${Object.keys(KIND_METHODS).map((k) => `"${k}"`).join(", ")}`);
-  }
   return {
     source: options.source,
     label: describeSource(options.source),
@@ -879,7 +882,7 @@ function toConfig(options) {
     keys,
     threshold,
     target,
-    kinds: Object.keys(KIND_METHODS).filter((kind) => kinds.includes(kind)),
+    kinds: servedKinds(options.kinds),
     expectedName,
     cacheDir: options.cacheDir,
     pollIntervalMs: integer(options, "pollIntervalMs", 6e4, 0),
@@ -1160,18 +1163,14 @@ function createTrustStore(config, compilers) {
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
-      const evaluators = compilers().then(
-        (c) => () => c,
-        (e) => () => {
-          throw e;
-        }
-      );
+      const evaluators = compilers();
+      evaluators.catch(() => void 0);
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
       const p = verified.payload;
       const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
-      const kinds = (await evaluators)();
+      const kinds = await evaluators;
       let engine;
       try {
         engine = assembleEngine(p.targets[config.target], kinds);
