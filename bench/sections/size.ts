@@ -65,8 +65,9 @@ export async function runSize(log: (line: string) => void): Promise<{ rows: Row[
   log(`size: loader core ${core.length} B min, ${coreGzip} B gzip`);
   rows.push({
     section: "size",
-    case: "edict/loader core (src/loader/index.ts; access evaluator, verification, retrieval), minified + gzip",
-    result: `${fmtBytes(coreGzip)} gzip (${fmtBytes(core.length)} min)`,
+    // the name the row has always had: the core is what edict/loader loads before any kind
+    case: "edict/loader (src/loader/index.ts), minified + gzip",
+    result: `${fmtBytes(coreGzip)} gzip (${fmtBytes(core.length)} min; the core: retrieval, verification, access; the other kinds load on demand)`,
     target: "≤ 16 KB gzip",
     status: coreGzip <= LOADER_BUDGET_GZIP ? "met" : "missed",
     values: { minBytes: core.length, gzipBytes: coreGzip },
