@@ -8,9 +8,11 @@
  * A lookup may also be made among some prefixes only ({@link PrefixTable.mapOf}): each action's
  * plan keeps one over the prefixes it has statements under, so a decision reads a small table
  * of its own. Such prefixes sit in an open-addressing typed array by a hash of their characters.
- * A lookup hashes the value's `/`-ended prefixes of the depths some prefix has, then from the
- * deepest takes the first prefix whose hash and length match and whose characters it checks
- * (usually one comparison): a hash collision costs a comparison and never mixes two prefixes.
+ * A lookup first compares the characters all those prefixes start with (their head: `db://tenant-`
+ * for `db://tenant-1/` and `db://tenant-2/c/`) once, then hashes the rest of the value's `/`-ended
+ * prefixes of the depths some prefix has, and from the deepest takes the first prefix whose hash
+ * and length match and whose characters after the head it checks (usually one comparison): a
+ * hash collision costs a comparison and never mixes two prefixes.
  */
 
 const SLASH = 47;
@@ -57,11 +59,13 @@ export function prefixTable(): PrefixTable {
   /** Each prefix's hash by number, and the numbers by slot of their hash (0: an empty slot; the root is not in it). */
   const hashes = [0];
   let slots = new Int32Array(256);
-  /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
+  /** Pairs (hash, length) of a prefix's own prefixes while parents are found. */
   const walk: number[] = [];
   /** Every prefix's characters end to end (one flat string), and where each starts. */
   let pool = "";
   const at: number[] = [];
+  /** Pairs (hash, length) of a value's prefixes, reused by every lookup (as many as the longest prefix has characters). */
+  let trail = new Int32Array(0);
 
   /** The slot of the prefix with this hash that is the first `length` characters of `text`, or the empty slot where it would go. */
   const slotFor = (text: string, length: number, hash: number): number => {
@@ -94,12 +98,15 @@ export function prefixTable(): PrefixTable {
     },
 
     seal() {
-      pool = prefixes.join("");
       let start = 0;
+      let longest = 0;
       for (const prefix of prefixes) {
         at.push(start);
         start += prefix.length;
+        longest = Math.max(longest, prefix.length);
       }
+      pool = prefixes.join("");
+      trail = new Int32Array(2 * longest);
       const self = table as { parents: readonly number[]; deepest: PrefixMap };
       // made on its first use (lookups among every prefix are for tests and tools)
       self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
@@ -133,7 +140,6 @@ export function prefixTable(): PrefixTable {
     mapOf(list, values) {
       const chosen = [...list];
       const valueOf = (n: number): number => values?.get(n) ?? n;
-      const root = valueOf(0);
       const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
       /** Quads (hash, value, start in the pool, length) by slot; length 0 marks an empty slot. */
@@ -141,7 +147,12 @@ export function prefixTable(): PrefixTable {
       /** Bit d (31: d or more) when some prefix has d `/`: a walk records only those depths. */
       let depths = 0;
       let most = 0;
+      let longest = 0;
+      /** The head: the first `common` characters, which every prefix but the root has (those of prefix `first`). */
+      let first = -1;
+      let common = 0;
       for (const n of chosen) {
+        if (n === 0) continue;
         const prefix = prefixes[n] as string;
         let hash = 0;
         let depth = 0;
@@ -150,9 +161,12 @@ export function prefixTable(): PrefixTable {
           hash = step(hash, code);
           if (code === SLASH) depth++;
         }
-        if (n === 0) continue;
         depths |= 1 << Math.min(depth, 31);
         most = Math.max(most, depth);
+        longest = Math.max(longest, prefix.length);
+        if (first < 0) [first, common] = [n, prefix.length];
+        const head = prefixes[first] as string;
+        for (let i = 0; i < common; i++) if (prefix.charCodeAt(i) !== head.charCodeAt(i)) common = i;
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
         quads[4 * s] = hash;
@@ -160,29 +174,62 @@ export function prefixTable(): PrefixTable {
         quads[4 * s + 2] = at[n] as number;
         quads[4 * s + 3] = prefix.length;
       }
+      const head = first < 0 ? "" : (prefixes[first] as string).slice(0, common);
+      const state = {
+        quads,
+        mask,
+        shift: 32 - bits,
+        root: valueOf(0),
+        longest,
+        wanted: depths,
+        deepest: most,
+        common,
+        headAt: first < 0 ? 0 : (at[first] as number),
+        headHash: hashOf(head, common),
+        headDepth: head.split("/").length - 1,
+        // a prefix that is the head itself ends with a slash in the head, where a walk does not look
+        whole: common > 0 && chosen.some((n) => (prefixes[n] as string).length === common),
+        pairs: trail,
+        pool,
+      };
       return (value) => {
+        // read once into locals: the optimiser reloads (and checks) closure variables on every use
+        const { quads: q, mask: m, shift: sh, longest: n, wanted: w, deepest: d, common: skip, headAt: from, pairs: p, pool: u } = state;
+        // the head, compared once: a value without it has none of the prefixes
+        if (value.length < skip) return state.root;
+        for (let i = 0; i < skip; i++) if (value.charCodeAt(i) !== u.charCodeAt(from + i)) return state.root;
         let count = 0;
-        for (let i = 0, hash = 0, depth = 0; i < value.length && depth < most; i++) {
+        if (state.whole) {
+          p[count++] = state.headHash;
+          p[count++] = skip;
+        }
+        // then the rest hashed as `step` would (written out, as is `slotOf` below: the optimiser keeps this loop tight)
+        const end = value.length < n ? value.length : n;
+        for (let i = skip, hash = state.headHash, depth = state.headDepth; i < end; i++) {
           const code = value.charCodeAt(i);
-          hash = step(hash, code);
-          if (code === SLASH && (depths >>> Math.min(++depth, 31)) & 1) {
-            walk[count++] = hash;
-            walk[count++] = i + 1;
+          hash = (Math.imul(hash, 31) + code) & 0x3fffffff;
+          // "/" (a literal: a module constant is reloaded and checked on every character)
+          if (code === 47) {
+            if ((w >>> (++depth < 31 ? depth : 31)) & 1) {
+              p[count++] = hash;
+              p[count++] = i + 1;
+            }
+            if (depth >= d) break;
           }
         }
         while (count > 0) {
-          const length = walk[--count] as number;
-          const hash = walk[--count] as number;
-          for (let s = slotOf(hash, bits); quads[4 * s + 3] !== 0; s = (s + 1) & mask) {
-            if (quads[4 * s] !== hash || quads[4 * s + 3] !== length) continue;
-            // the characters, from the end (where neighbouring prefixes differ)
-            const start = quads[4 * s + 2] as number;
+          const length = p[--count] as number;
+          const hash = p[--count] as number;
+          for (let s = Math.imul(hash, 0x9e3779b1) >>> sh; q[4 * s + 3] !== 0; s = (s + 1) & m) {
+            if (q[4 * s] !== hash || q[4 * s + 3] !== length) continue;
+            // the characters after the head, from the end (where neighbouring prefixes differ)
+            const start = q[4 * s + 2] as number;
             let i = length - 1;
-            while (i >= 0 && value.charCodeAt(i) === pool.charCodeAt(start + i)) i--;
-            if (i < 0) return quads[4 * s + 1] as number;
+            while (i >= skip && value.charCodeAt(i) === u.charCodeAt(start + i)) i--;
+            if (i < skip) return q[4 * s + 1] as number;
           }
         }
-        return root;
+        return state.root;
       };
     },
   };
