@@ -20,6 +20,9 @@ const MEMO_BITS = 8;
 /** Words per tested statement. */
 const ENTRY = 4;
 
+/** Tested statements whose bits {@link applied} answers in one number. */
+const CHUNK = 30;
+
 const EMPTY_LIST: readonly never[] = Object.freeze([]);
 const IMPLICIT_DENY: AccessDecision = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 
@@ -80,8 +83,7 @@ export function decide({ program, approval }: Tables, at: number, resource: stri
   if (count > MEMO_BITS) return afresh(program, at, approval, resource, context);
   // where the tested entries start
   const first = at + 2 + (1 << count);
-  let bits = 0;
-  for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
+  const bits = applied(program, first, count, resource, context);
   return (program[at + 2 + bits] ?? remembered(program, at, first, approval, bits)) as AccessDecision;
 }
 
@@ -89,16 +91,31 @@ export function decide({ program, approval }: Tables, at: number, resource: stri
 const remembered = (program: Word[], at: number, first: number, approval: ApprovalRequirement | undefined, bits: number): AccessDecision =>
   (program[at + 2 + bits] = Object.freeze(make(program, at, first, approval, (i) => (bits >> i) & 1)));
 
-/** The decision of a table with too many tested statements to remember one per set. */
-const afresh = (program: Word[], at: number, approval: ApprovalRequirement | undefined, resource: string, context: RequestContext): AccessDecision =>
-  make(program, at, at + 2, approval, (i) => applies(program, at + 2 + ENTRY * i, resource, context));
+/** The decision of a table with too many tested statements to remember one per set: their bit sets, {@link CHUNK} at a time. */
+function afresh(program: Word[], at: number, approval: ApprovalRequirement | undefined, resource: string, context: RequestContext): AccessDecision {
+  const count = program[at] as number;
+  const chunks: number[] = [];
+  for (let i = 0; i < count; i += CHUNK) chunks.push(applied(program, at + 2 + ENTRY * i, Math.min(CHUNK, count - i), resource, context));
+  return make(program, at, at + 2, approval, (i) => ((chunks[Math.floor(i / CHUNK)] as number) >> i % CHUNK) & 1);
+}
 
-/** Whether the tested statement at `k` applies: resource rest, NotResource, Condition ("error" applies for a Deny only). */
-function applies(program: readonly Word[], k: number, resource: string, context: RequestContext): boolean {
-  if (!passes(program[k] as ResourceRest, resource) || (program[k + 1] as StringTest | undefined)?.(resource)) return false;
-  const condition = program[k + 2] as CompiledCondition | undefined;
-  const result = condition === undefined || condition(context);
-  return result === "error" ? (program[k + 3] as CompiledStatement).deny : result;
+/**
+ * The bit set of the `count` (at most 31) tested statements from `first` that apply: bit i when
+ * the i-th one's resource rest, NotResource and Condition let the request through ("error"
+ * applies for a Deny only). One loop, so the optimiser keeps the tests in one piece of code.
+ */
+function applied(program: readonly Word[], first: number, count: number, resource: string, context: RequestContext): number {
+  let bits = 0;
+  for (let i = 0, k = first; i < count; i++, k += ENTRY) {
+    const rest = program[k] as ResourceRest;
+    if (rest !== undefined && (typeof rest === "string" ? rest !== resource : !rest(resource))) continue;
+    const not = program[k + 1] as StringTest | undefined;
+    if (not !== undefined && not(resource)) continue;
+    const condition = program[k + 2] as CompiledCondition | undefined;
+    const result = condition === undefined || condition(context);
+    if (result === true || (result === "error" && (program[k + 3] as CompiledStatement).deny)) bits |= 1 << i;
+  }
+  return bits;
 }
 
 /** A matching Deny wins, a matching Allow allows, and nothing matching is an implicit deny. */
