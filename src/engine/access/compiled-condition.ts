@@ -141,8 +141,9 @@ export function ipReader(): IpReader {
   let last: IpAddress | number | undefined;
   return (value) => {
     if (value !== lastValue) {
-      const address = typeof value === "string" ? (value.includes(":") ? parseIp(value) : parseIpv4(value)) : undefined;
-      last = typeof address === "number" ? address >> 0 : address;
+      // an IPv4 address has no ":"; anything else is an IPv6 address or nothing
+      const v4 = typeof value === "string" ? parseIpv4(value) : undefined;
+      last = v4 !== undefined ? v4 >> 0 : typeof value === "string" && value.includes(":") ? parseIp(value) : undefined;
       lastValue = value;
     }
     return last;

@@ -35,29 +35,31 @@ const PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 /** A dotted-quad IPv4 address as an unsigned 32-bit number; undefined when it is not one. */
 export function parseIpv4(text: string): number | undefined {
   // by hand rather than split + RegExp: the loader parses a request's source IP on every decision
+  const length = text.length;
+  // "0.0.0.0" to "255.255.255.255"
+  if (length < 7 || length > 15) return undefined;
   let value = 0;
   let octet = 0;
   let digits = 0;
-  let parts = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 46; // a virtual "." ends the last part
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
     if (c === 46) {
-      if (digits === 0 || parts === 4) return undefined;
-      value = value * 256 + octet;
-      parts++;
+      if (digits === 0 || dots === 3) return undefined;
+      value = (value << 8) | octet;
+      dots++;
       octet = 0;
       digits = 0;
-    } else if (c >= 48 && c <= 57) {
+    } else {
+      const digit = c - 48;
       // leading zeros are refused: "010" is octal to some parsers and decimal to others
-      if (digits > 0 && octet === 0) return undefined;
-      octet = octet * 10 + (c - 48);
+      if (digit < 0 || digit > 9 || (digits > 0 && octet === 0)) return undefined;
+      octet = octet * 10 + digit;
       digits++;
       if (octet > 255) return undefined;
-    } else {
-      return undefined;
     }
   }
-  return parts === 4 ? value : undefined;
+  return digits === 0 || dots !== 3 ? undefined : ((value << 8) | octet) >>> 0;
 }
 
 /** Eight hextets; `::` stands for one or more zero groups, an IPv4 tail (`::ffff:10.1.2.3`) for the last two. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { cidrContains, parseCidr, parseIp, validateCidr } from "../../../src/engine/match/index.js";
+import { parseIpv4 } from "../../../src/engine/match/cidr.js";
 import type { CidrRange } from "../../../src/engine/match/index.js";
 
 function range(text: string): CidrRange {
@@ -138,5 +140,38 @@ describe("validateCidr", () => {
     expect(validateCidr("::/200")).toMatch(/prefix length.*0\.\.128/);
     expect(validateCidr("10.0.0.256")).toMatch(/not an IP address or CIDR/);
     expect(validateCidr("bad/8")).toMatch(/not an IP address or CIDR/);
+  });
+});
+
+describe("parseIpv4", () => {
+  /** The dotted quad by the grammar: four decimal parts 0-255 without leading zeros. */
+  const reference = (text: string): number | undefined => {
+    const parts = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text)?.slice(1).map(Number);
+    return parts === undefined || parts.some((p) => p > 255) ? undefined : parts.reduce((value, part) => value * 256 + part, 0);
+  };
+
+  it("agrees with the grammar on near-addresses", () => {
+    const part = fc.oneof(fc.nat(300).map(String), fc.constantFrom("", "0", "00", "01", "255", "256", "1a", " 1", "-1", "+1", "1e2", "٣"));
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), fc.constantFrom(".", ".", ".", ":", ".."), (parts, dot) => {
+        const text = parts.join(dot);
+        expect(parseIpv4(text)).toBe(reference(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 18 }), (text) => {
+        expect(parseIpv4(text)).toBe(reference(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("reads the top bit as part of an unsigned address", () => {
+    expect(parseIpv4("255.255.255.255")).toBe(0xffffffff);
+    expect(parseIpv4("128.0.0.1")).toBe(0x80000001);
+    expect(parseIpv4("0.0.0.0")).toBe(0);
+    expect(parseIpv4("1.2.3.4.")).toBeUndefined();
+    expect(parseIpv4(".1.2.3")).toBeUndefined();
   });
 });
