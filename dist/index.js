@@ -20869,28 +20869,29 @@ var MAPPED_PREFIX = 65535;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
 var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 function parseIpv4(text) {
+  const length = text.length;
+  if (length < 7 || length > 15) return void 0;
   let value = 0;
   let octet = 0;
   let digits = 0;
-  let parts = 0;
-  for (let i2 = 0; i2 <= text.length; i2++) {
-    const c3 = i2 < text.length ? text.charCodeAt(i2) : 46;
+  let dots = 0;
+  for (let i2 = 0; i2 < length; i2++) {
+    const c3 = text.charCodeAt(i2);
     if (c3 === 46) {
-      if (digits === 0 || parts === 4) return void 0;
-      value = value * 256 + octet;
-      parts++;
+      if (digits === 0 || dots === 3) return void 0;
+      value = value << 8 | octet;
+      dots++;
       octet = 0;
       digits = 0;
-    } else if (c3 >= 48 && c3 <= 57) {
-      if (digits > 0 && octet === 0) return void 0;
-      octet = octet * 10 + (c3 - 48);
+    } else {
+      const digit = c3 - 48;
+      if (digit < 0 || digit > 9 || digits > 0 && octet === 0) return void 0;
+      octet = octet * 10 + digit;
       digits++;
       if (octet > 255) return void 0;
-    } else {
-      return void 0;
     }
   }
-  return parts === 4 ? value : void 0;
+  return digits === 0 || dots !== 3 ? void 0 : (value << 8 | octet) >>> 0;
 }
 function parseIpv6(text) {
   const lastPart = text.lastIndexOf(":") + 1;
@@ -21182,8 +21183,8 @@ function ipReader() {
   let last2;
   return (value) => {
     if (value !== lastValue) {
-      const address = typeof value === "string" ? value.includes(":") ? parseIp(value) : parseIpv4(value) : void 0;
-      last2 = typeof address === "number" ? address >> 0 : address;
+      const v4 = typeof value === "string" ? parseIpv4(value) : void 0;
+      last2 = v4 !== void 0 ? v4 >> 0 : typeof value === "string" && value.includes(":") ? parseIp(value) : void 0;
       lastValue = value;
     }
     return last2;
@@ -21253,6 +21254,7 @@ function prefixTable() {
   const walk2 = [];
   let pool = "";
   const at = [];
+  let trail = new Int32Array(0);
   const slotFor = (text, length, hash2) => {
     const bits = 31 - Math.clz32(slots.length);
     let s = slotOf(hash2, bits);
@@ -21279,12 +21281,15 @@ function prefixTable() {
       return n;
     },
     seal() {
-      pool = prefixes.join("");
       let start = 0;
+      let longest = 0;
       for (const prefix of prefixes) {
         at.push(start);
         start += prefix.length;
+        longest = Math.max(longest, prefix.length);
       }
+      pool = prefixes.join("");
+      trail = new Int32Array(2 * longest);
       const self = table;
       self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
       self.parents = prefixes.map((prefix) => {
@@ -21312,13 +21317,15 @@ function prefixTable() {
     mapOf(list3, values) {
       const chosen = [...list3];
       const valueOf = (n) => values?.get(n) ?? n;
-      const root = valueOf(0);
       const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
       const quads = new Int32Array(4 << bits);
       let depths = 0;
       let most = 0;
+      let first2 = -1;
+      let common = 0;
       for (const n of chosen) {
+        if (n === 0) continue;
         const prefix = prefixes[n];
         let hash2 = 0;
         let depth = 0;
@@ -21327,9 +21334,12 @@ function prefixTable() {
           hash2 = step(hash2, code);
           if (code === SLASH) depth++;
         }
-        if (n === 0) continue;
         depths |= 1 << Math.min(depth, 31);
         most = Math.max(most, depth);
+        if (first2 < 0) [first2, common] = [n, prefix.length];
+        const head2 = prefixes[first2];
+        common = Math.min(common, prefix.length - 1);
+        for (let i2 = 0; i2 < common; i2++) if (prefix.charCodeAt(i2) !== head2.charCodeAt(i2)) common = i2;
         let s = slotOf(hash2, bits);
         while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
         quads[4 * s] = hash2;
@@ -21337,28 +21347,49 @@ function prefixTable() {
         quads[4 * s + 2] = at[n];
         quads[4 * s + 3] = prefix.length;
       }
+      const head = first2 < 0 ? "" : prefixes[first2].slice(0, common);
+      const state = {
+        quads,
+        mask,
+        shift: 32 - bits,
+        root: valueOf(0),
+        wanted: depths,
+        deepest: most,
+        common,
+        headAt: first2 < 0 ? 0 : at[first2],
+        headHash: hashOf(head, common),
+        headDepth: head.split("/").length - 1,
+        pairs: trail,
+        pool
+      };
       return (value) => {
+        const { quads: q2, mask: m, shift: sh, wanted: w, deepest: d, common: skip, headAt: from, pairs: p2, pool: u } = state;
+        if (value.length < skip) return state.root;
+        for (let i2 = 0; i2 < skip; i2++) if (value.charCodeAt(i2) !== u.charCodeAt(from + i2)) return state.root;
         let count3 = 0;
-        for (let i2 = 0, hash2 = 0, depth = 0; i2 < value.length && depth < most; i2++) {
+        for (let i2 = skip, hash2 = state.headHash, depth = state.headDepth; i2 < value.length; i2++) {
           const code = value.charCodeAt(i2);
-          hash2 = step(hash2, code);
-          if (code === SLASH && depths >>> Math.min(++depth, 31) & 1) {
-            walk2[count3++] = hash2;
-            walk2[count3++] = i2 + 1;
+          hash2 = Math.imul(hash2, 31) + code & 1073741823;
+          if (code === 47) {
+            if (w >>> (++depth < 31 ? depth : 31) & 1) {
+              p2[count3++] = hash2;
+              p2[count3++] = i2 + 1;
+            }
+            if (depth >= d) break;
           }
         }
         while (count3 > 0) {
-          const length = walk2[--count3];
-          const hash2 = walk2[--count3];
-          for (let s = slotOf(hash2, bits); quads[4 * s + 3] !== 0; s = s + 1 & mask) {
-            if (quads[4 * s] !== hash2 || quads[4 * s + 3] !== length) continue;
-            const start = quads[4 * s + 2];
+          const length = p2[--count3];
+          const hash2 = p2[--count3];
+          for (let s = Math.imul(hash2, 2654435761) >>> sh; q2[4 * s + 3] !== 0; s = s + 1 & m) {
+            if (q2[4 * s] !== hash2 || q2[4 * s + 3] !== length) continue;
+            const start = q2[4 * s + 2];
             let i2 = length - 1;
-            while (i2 >= 0 && value.charCodeAt(i2) === pool.charCodeAt(start + i2)) i2--;
-            if (i2 < 0) return quads[4 * s + 1];
+            while (i2 >= skip && value.charCodeAt(i2) === u.charCodeAt(start + i2)) i2--;
+            if (i2 < skip) return q2[4 * s + 1];
           }
         }
-        return root;
+        return state.root;
       };
     }
   };
@@ -21368,6 +21399,7 @@ function prefixTable() {
 // src/engine/access/decision-table.ts
 var MEMO_BITS = 8;
 var ENTRY = 4;
+var CHUNK2 = 30;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function addTable(program, met) {
@@ -21394,22 +21426,33 @@ function decide({ program, approval }, at, resource, context) {
   const count3 = program[at];
   if (count3 > MEMO_BITS) return afresh(program, at, approval, resource, context);
   const first2 = at + 2 + (1 << count3);
-  let bits = 0;
-  for (let i2 = 0; i2 < count3; i2++) if (applies(program, first2 + ENTRY * i2, resource, context)) bits |= 1 << i2;
+  const bits = applied(program, first2, count3, resource, context);
   return program[at + 2 + bits] ?? remembered(program, at, first2, approval, bits);
 }
 var remembered = (program, at, first2, approval, bits) => program[at + 2 + bits] = Object.freeze(make(program, at, first2, approval, (i2) => bits >> i2 & 1));
-var afresh = (program, at, approval, resource, context) => make(program, at, at + 2, approval, (i2) => applies(program, at + 2 + ENTRY * i2, resource, context));
-function applies(program, k2, resource, context) {
-  if (!passes(program[k2], resource) || program[k2 + 1]?.(resource)) return false;
-  const condition = program[k2 + 2];
-  const result = condition === void 0 || condition(context);
-  return result === "error" ? program[k2 + 3].deny : result;
+function afresh(program, at, approval, resource, context) {
+  const count3 = program[at];
+  const chunks = [];
+  for (let i2 = 0; i2 < count3; i2 += CHUNK2) chunks.push(applied(program, at + 2 + ENTRY * i2, Math.min(CHUNK2, count3 - i2), resource, context));
+  return make(program, at, at + 2, approval, (i2) => chunks[Math.floor(i2 / CHUNK2)] >> i2 % CHUNK2 & 1);
 }
-function make(program, at, first2, approval, applied) {
+function applied(program, first2, count3, resource, context) {
+  let bits = 0;
+  for (let i2 = 0, k2 = first2; i2 < count3; i2++, k2 += ENTRY) {
+    const rest = program[k2];
+    if (rest !== void 0 && (typeof rest === "string" ? rest !== resource : !rest(resource))) continue;
+    const not = program[k2 + 1];
+    if (not !== void 0 && not(resource)) continue;
+    const condition = program[k2 + 2];
+    const result = condition === void 0 || condition(context);
+    if (result === true || result === "error" && program[k2 + 3].deny) bits |= 1 << i2;
+  }
+  return bits;
+}
+function make(program, at, first2, approval, applied2) {
   const count3 = program[at];
   const all = program.slice(first2 + ENTRY * count3, first2 + ENTRY * count3 + program[at + 1]);
-  for (let i2 = 0; i2 < count3; i2++) if (applied(i2)) all.push(program[first2 + ENTRY * i2 + 3]);
+  for (let i2 = 0; i2 < count3; i2++) if (applied2(i2)) all.push(program[first2 + ENTRY * i2 + 3]);
   all.sort((a, b2) => a.index - b2.index);
   if (all.length === 0) return IMPLICIT_DENY;
   const denies = all.filter((s) => s.deny);
@@ -22006,8 +22049,8 @@ function prepareConditions(statements) {
   return { sides, partitions };
 }
 function bitsOf(s, c3) {
-  const applies2 = c3 === true || c3 === "error" && s.statement.Effect === "Deny";
-  if (!applies2) return 0;
+  const applies = c3 === true || c3 === "error" && s.statement.Effect === "Deny";
+  if (!applies) return 0;
   const deny = s.statement.Effect === "Deny";
   return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
 }

@@ -17816,7 +17816,7 @@ function* readLoop(stat2, maxBytes, options) {
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const want = stat2.isFile() && total < stat2.size ? stat2.size - total : CHUNK;
+    const want = stat2.isFile() && total < stat2.size ? stat2.size - total : CHUNK2;
     const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
@@ -17852,11 +17852,11 @@ async function readBounded(path, maxBytes, options = {}) {
     await handle.close();
   }
 }
-var CHUNK;
+var CHUNK2;
 var init_bounded_read = __esm({
   "src/io/bounded-read.ts"() {
     "use strict";
-    CHUNK = 64 * 1024;
+    CHUNK2 = 64 * 1024;
   }
 });
 
@@ -17961,28 +17961,29 @@ var MAPPED_PREFIX = 65535;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
 var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 function parseIpv4(text2) {
+  const length = text2.length;
+  if (length < 7 || length > 15) return void 0;
   let value = 0;
   let octet = 0;
   let digits = 0;
-  let parts = 0;
-  for (let i = 0; i <= text2.length; i++) {
-    const c = i < text2.length ? text2.charCodeAt(i) : 46;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const c = text2.charCodeAt(i);
     if (c === 46) {
-      if (digits === 0 || parts === 4) return void 0;
-      value = value * 256 + octet;
-      parts++;
+      if (digits === 0 || dots === 3) return void 0;
+      value = value << 8 | octet;
+      dots++;
       octet = 0;
       digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && octet === 0) return void 0;
-      octet = octet * 10 + (c - 48);
+    } else {
+      const digit = c - 48;
+      if (digit < 0 || digit > 9 || digits > 0 && octet === 0) return void 0;
+      octet = octet * 10 + digit;
       digits++;
       if (octet > 255) return void 0;
-    } else {
-      return void 0;
     }
   }
-  return parts === 4 ? value : void 0;
+  return digits === 0 || dots !== 3 ? void 0 : (value << 8 | octet) >>> 0;
 }
 function parseIpv6(text2) {
   const lastPart = text2.lastIndexOf(":") + 1;
@@ -18271,8 +18272,8 @@ function ipReader() {
   let last;
   return (value) => {
     if (value !== lastValue) {
-      const address = typeof value === "string" ? value.includes(":") ? parseIp(value) : parseIpv4(value) : void 0;
-      last = typeof address === "number" ? address >> 0 : address;
+      const v4 = typeof value === "string" ? parseIpv4(value) : void 0;
+      last = v4 !== void 0 ? v4 >> 0 : typeof value === "string" && value.includes(":") ? parseIp(value) : void 0;
       lastValue = value;
     }
     return last;
@@ -18343,6 +18344,7 @@ function prefixTable() {
   const walk = [];
   let pool = "";
   const at = [];
+  let trail = new Int32Array(0);
   const slotFor = (text2, length, hash) => {
     const bits = 31 - Math.clz32(slots.length);
     let s = slotOf(hash, bits);
@@ -18369,12 +18371,15 @@ function prefixTable() {
       return n;
     },
     seal() {
-      pool = prefixes.join("");
       let start = 0;
+      let longest = 0;
       for (const prefix of prefixes) {
         at.push(start);
         start += prefix.length;
+        longest = Math.max(longest, prefix.length);
       }
+      pool = prefixes.join("");
+      trail = new Int32Array(2 * longest);
       const self = table;
       self.deepest = (value) => (self.deepest = table.mapOf(prefixes.keys()))(value);
       self.parents = prefixes.map((prefix) => {
@@ -18402,13 +18407,15 @@ function prefixTable() {
     mapOf(list2, values) {
       const chosen = [...list2];
       const valueOf = (n) => values?.get(n) ?? n;
-      const root = valueOf(0);
       const bits = 32 - Math.clz32(2 * chosen.length);
       const mask = (1 << bits) - 1;
       const quads = new Int32Array(4 << bits);
       let depths = 0;
       let most = 0;
+      let first = -1;
+      let common = 0;
       for (const n of chosen) {
+        if (n === 0) continue;
         const prefix = prefixes[n];
         let hash = 0;
         let depth = 0;
@@ -18417,9 +18424,12 @@ function prefixTable() {
           hash = step(hash, code);
           if (code === SLASH) depth++;
         }
-        if (n === 0) continue;
         depths |= 1 << Math.min(depth, 31);
         most = Math.max(most, depth);
+        if (first < 0) [first, common] = [n, prefix.length];
+        const head2 = prefixes[first];
+        common = Math.min(common, prefix.length - 1);
+        for (let i = 0; i < common; i++) if (prefix.charCodeAt(i) !== head2.charCodeAt(i)) common = i;
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
         quads[4 * s] = hash;
@@ -18427,28 +18437,49 @@ function prefixTable() {
         quads[4 * s + 2] = at[n];
         quads[4 * s + 3] = prefix.length;
       }
+      const head = first < 0 ? "" : prefixes[first].slice(0, common);
+      const state = {
+        quads,
+        mask,
+        shift: 32 - bits,
+        root: valueOf(0),
+        wanted: depths,
+        deepest: most,
+        common,
+        headAt: first < 0 ? 0 : at[first],
+        headHash: hashOf(head, common),
+        headDepth: head.split("/").length - 1,
+        pairs: trail,
+        pool
+      };
       return (value) => {
+        const { quads: q, mask: m, shift: sh, wanted: w, deepest: d, common: skip, headAt: from, pairs: p, pool: u } = state;
+        if (value.length < skip) return state.root;
+        for (let i = 0; i < skip; i++) if (value.charCodeAt(i) !== u.charCodeAt(from + i)) return state.root;
         let count = 0;
-        for (let i = 0, hash = 0, depth = 0; i < value.length && depth < most; i++) {
+        for (let i = skip, hash = state.headHash, depth = state.headDepth; i < value.length; i++) {
           const code = value.charCodeAt(i);
-          hash = step(hash, code);
-          if (code === SLASH && depths >>> Math.min(++depth, 31) & 1) {
-            walk[count++] = hash;
-            walk[count++] = i + 1;
+          hash = Math.imul(hash, 31) + code & 1073741823;
+          if (code === 47) {
+            if (w >>> (++depth < 31 ? depth : 31) & 1) {
+              p[count++] = hash;
+              p[count++] = i + 1;
+            }
+            if (depth >= d) break;
           }
         }
         while (count > 0) {
-          const length = walk[--count];
-          const hash = walk[--count];
-          for (let s = slotOf(hash, bits); quads[4 * s + 3] !== 0; s = s + 1 & mask) {
-            if (quads[4 * s] !== hash || quads[4 * s + 3] !== length) continue;
-            const start = quads[4 * s + 2];
+          const length = p[--count];
+          const hash = p[--count];
+          for (let s = Math.imul(hash, 2654435761) >>> sh; q[4 * s + 3] !== 0; s = s + 1 & m) {
+            if (q[4 * s] !== hash || q[4 * s + 3] !== length) continue;
+            const start = q[4 * s + 2];
             let i = length - 1;
-            while (i >= 0 && value.charCodeAt(i) === pool.charCodeAt(start + i)) i--;
-            if (i < 0) return quads[4 * s + 1];
+            while (i >= skip && value.charCodeAt(i) === u.charCodeAt(start + i)) i--;
+            if (i < skip) return q[4 * s + 1];
           }
         }
-        return root;
+        return state.root;
       };
     }
   };
@@ -18458,6 +18489,7 @@ function prefixTable() {
 // src/engine/access/decision-table.ts
 var MEMO_BITS = 8;
 var ENTRY = 4;
+var CHUNK = 30;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function addTable(program, met) {
@@ -18484,22 +18516,33 @@ function decide({ program, approval }, at, resource, context) {
   const count = program[at];
   if (count > MEMO_BITS) return afresh(program, at, approval, resource, context);
   const first = at + 2 + (1 << count);
-  let bits = 0;
-  for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
+  const bits = applied(program, first, count, resource, context);
   return program[at + 2 + bits] ?? remembered(program, at, first, approval, bits);
 }
 var remembered = (program, at, first, approval, bits) => program[at + 2 + bits] = Object.freeze(make(program, at, first, approval, (i) => bits >> i & 1));
-var afresh = (program, at, approval, resource, context) => make(program, at, at + 2, approval, (i) => applies(program, at + 2 + ENTRY * i, resource, context));
-function applies(program, k, resource, context) {
-  if (!passes(program[k], resource) || program[k + 1]?.(resource)) return false;
-  const condition = program[k + 2];
-  const result = condition === void 0 || condition(context);
-  return result === "error" ? program[k + 3].deny : result;
+function afresh(program, at, approval, resource, context) {
+  const count = program[at];
+  const chunks = [];
+  for (let i = 0; i < count; i += CHUNK) chunks.push(applied(program, at + 2 + ENTRY * i, Math.min(CHUNK, count - i), resource, context));
+  return make(program, at, at + 2, approval, (i) => chunks[Math.floor(i / CHUNK)] >> i % CHUNK & 1);
 }
-function make(program, at, first, approval, applied) {
+function applied(program, first, count, resource, context) {
+  let bits = 0;
+  for (let i = 0, k = first; i < count; i++, k += ENTRY) {
+    const rest = program[k];
+    if (rest !== void 0 && (typeof rest === "string" ? rest !== resource : !rest(resource))) continue;
+    const not = program[k + 1];
+    if (not !== void 0 && not(resource)) continue;
+    const condition = program[k + 2];
+    const result = condition === void 0 || condition(context);
+    if (result === true || result === "error" && program[k + 3].deny) bits |= 1 << i;
+  }
+  return bits;
+}
+function make(program, at, first, approval, applied2) {
   const count = program[at];
   const all = program.slice(first + ENTRY * count, first + ENTRY * count + program[at + 1]);
-  for (let i = 0; i < count; i++) if (applied(i)) all.push(program[first + ENTRY * i + 3]);
+  for (let i = 0; i < count; i++) if (applied2(i)) all.push(program[first + ENTRY * i + 3]);
   all.sort((a, b) => a.index - b.index);
   if (all.length === 0) return IMPLICIT_DENY;
   const denies = all.filter((s) => s.deny);
@@ -19584,8 +19627,8 @@ function prepareConditions(statements) {
   return { sides, partitions };
 }
 function bitsOf(s, c) {
-  const applies2 = c === true || c === "error" && s.statement.Effect === "Deny";
-  if (!applies2) return 0;
+  const applies = c === true || c === "error" && s.statement.Effect === "Deny";
+  if (!applies) return 0;
   const deny = s.statement.Effect === "Deny";
   return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
 }
@@ -23166,7 +23209,7 @@ function describe3(e) {
   return isEdictError(e) ? e.toString() : e instanceof Error ? e.message : String(e);
 }
 function createOverlaySet(docs, loader, compile2 = compileEngine) {
-  let applied;
+  let applied2;
   const apply = (bundle, meta) => {
     if (docs.files.length === 0) return { meta, engine: bundle };
     try {
@@ -23180,8 +23223,8 @@ function createOverlaySet(docs, loader, compile2 = compileEngine) {
     const bundle = loader.engine;
     if (!bundle) return void 0;
     const meta = bundle.meta;
-    if (applied?.meta !== meta) applied = apply(bundle, meta);
-    return applied;
+    if (applied2?.meta !== meta) applied2 = apply(bundle, meta);
+    return applied2;
   };
   const off = loader.on("update", () => void current());
   current();

@@ -147,8 +147,7 @@ export function prefixTable(): PrefixTable {
       /** Bit d (31: d or more) when some prefix has d `/`: a walk records only those depths. */
       let depths = 0;
       let most = 0;
-      let longest = 0;
-      /** The head: the first `common` characters, which every prefix but the root has (those of prefix `first`). */
+      /** The head: the first `common` characters, which every prefix but the root has (those of prefix `first`) short of its last. */
       let first = -1;
       let common = 0;
       for (const n of chosen) {
@@ -163,9 +162,10 @@ export function prefixTable(): PrefixTable {
         }
         depths |= 1 << Math.min(depth, 31);
         most = Math.max(most, depth);
-        longest = Math.max(longest, prefix.length);
         if (first < 0) [first, common] = [n, prefix.length];
         const head = prefixes[first] as string;
+        // a prefix's last character (its `/`) stays out of the head, where a walk does not look
+        common = Math.min(common, prefix.length - 1);
         for (let i = 0; i < common; i++) if (prefix.charCodeAt(i) !== head.charCodeAt(i)) common = i;
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
@@ -180,32 +180,24 @@ export function prefixTable(): PrefixTable {
         mask,
         shift: 32 - bits,
         root: valueOf(0),
-        longest,
         wanted: depths,
         deepest: most,
         common,
         headAt: first < 0 ? 0 : (at[first] as number),
         headHash: hashOf(head, common),
         headDepth: head.split("/").length - 1,
-        // a prefix that is the head itself ends with a slash in the head, where a walk does not look
-        whole: common > 0 && chosen.some((n) => (prefixes[n] as string).length === common),
         pairs: trail,
         pool,
       };
       return (value) => {
         // read once into locals: the optimiser reloads (and checks) closure variables on every use
-        const { quads: q, mask: m, shift: sh, longest: n, wanted: w, deepest: d, common: skip, headAt: from, pairs: p, pool: u } = state;
+        const { quads: q, mask: m, shift: sh, wanted: w, deepest: d, common: skip, headAt: from, pairs: p, pool: u } = state;
         // the head, compared once: a value without it has none of the prefixes
         if (value.length < skip) return state.root;
         for (let i = 0; i < skip; i++) if (value.charCodeAt(i) !== u.charCodeAt(from + i)) return state.root;
         let count = 0;
-        if (state.whole) {
-          p[count++] = state.headHash;
-          p[count++] = skip;
-        }
         // then the rest hashed as `step` would (written out, as is `slotOf` below: the optimiser keeps this loop tight)
-        const end = value.length < n ? value.length : n;
-        for (let i = skip, hash = state.headHash, depth = state.headDepth; i < end; i++) {
+        for (let i = skip, hash = state.headHash, depth = state.headDepth; i < value.length; i++) {
           const code = value.charCodeAt(i);
           hash = (Math.imul(hash, 31) + code) & 0x3fffffff;
           // "/" (a literal: a module constant is reloaded and checked on every character)
