@@ -44018,9 +44018,9 @@ function prefixTable() {
         depths |= 1 << Math.min(depth, 31);
         most = Math.max(most, depth);
         if (first2 < 0) [first2, common] = [n, prefix.length];
-        const head2 = prefixes[first2];
+        const firstText = prefixes[first2];
         common = Math.min(common, prefix.length - 1);
-        for (let i2 = 0; i2 < common; i2++) if (prefix.charCodeAt(i2) !== head2.charCodeAt(i2)) common = i2;
+        for (let i2 = 0; i2 < common; i2++) if (prefix.charCodeAt(i2) !== firstText.charCodeAt(i2)) common = i2;
         let s = slotOf(hash2, bits);
         while (quads[4 * s + 3] !== 0) s = s + 1 & mask;
         quads[4 * s] = hash2;

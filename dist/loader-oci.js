@@ -7,7 +7,7 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-C7QFE7S7.js";
+} from "./chunks/chunk-JLWNG3CD.js";
 import "./chunks/chunk-KHXCZCVN.js";
 import "./chunks/chunk-HDIMLUXP.js";
 import "./chunks/chunk-ROKPQ74B.js";

@@ -163,10 +163,10 @@ export function prefixTable(): PrefixTable {
         depths |= 1 << Math.min(depth, 31);
         most = Math.max(most, depth);
         if (first < 0) [first, common] = [n, prefix.length];
-        const head = prefixes[first] as string;
+        const firstText = prefixes[first] as string;
         // a prefix's last character (its `/`) stays out of the head, where a walk does not look
         common = Math.min(common, prefix.length - 1);
-        for (let i = 0; i < common; i++) if (prefix.charCodeAt(i) !== head.charCodeAt(i)) common = i;
+        for (let i = 0; i < common; i++) if (prefix.charCodeAt(i) !== firstText.charCodeAt(i)) common = i;
         let s = slotOf(hash, bits);
         while (quads[4 * s + 3] !== 0) s = (s + 1) & mask;
         quads[4 * s] = hash;
