@@ -43932,7 +43932,6 @@ function prefixTable() {
   const prefixes = [""];
   const hashes3 = [0];
   let slots = new Int32Array(256);
-  const walk3 = [];
   let pool = "";
   const at = [];
   let trail = new Int32Array(0);
@@ -43979,13 +43978,13 @@ function prefixTable() {
           const code2 = prefix.charCodeAt(i2);
           hash2 = step(hash2, code2);
           if (code2 === SLASH) {
-            walk3[count3++] = hash2;
-            walk3[count3++] = i2 + 1;
+            trail[count3++] = hash2;
+            trail[count3++] = i2 + 1;
           }
         }
         while (count3 > 0) {
-          const length = walk3[--count3];
-          const parent = slots[slotFor(prefix, length, walk3[--count3])];
+          const length = trail[--count3];
+          const parent = slots[slotFor(prefix, length, trail[--count3])];
           if (parent !== 0) return parent;
         }
         return 0;

@@ -33288,7 +33288,6 @@ function prefixTable() {
   const prefixes = [""];
   const hashes3 = [0];
   let slots = new Int32Array(256);
-  const walk4 = [];
   let pool = "";
   const at = [];
   let trail = new Int32Array(0);
@@ -33335,13 +33334,13 @@ function prefixTable() {
           const code3 = prefix.charCodeAt(i2);
           hash2 = step(hash2, code3);
           if (code3 === SLASH) {
-            walk4[count3++] = hash2;
-            walk4[count3++] = i2 + 1;
+            trail[count3++] = hash2;
+            trail[count3++] = i2 + 1;
           }
         }
         while (count3 > 0) {
-          const length = walk4[--count3];
-          const parent = slots[slotFor(prefix, length, walk4[--count3])];
+          const length = trail[--count3];
+          const parent = slots[slotFor(prefix, length, trail[--count3])];
           if (parent !== 0) return parent;
         }
         return 0;

@@ -21251,7 +21251,6 @@ function prefixTable() {
   const prefixes = [""];
   const hashes3 = [0];
   let slots = new Int32Array(256);
-  const walk2 = [];
   let pool = "";
   const at = [];
   let trail = new Int32Array(0);
@@ -21298,13 +21297,13 @@ function prefixTable() {
           const code = prefix.charCodeAt(i2);
           hash2 = step(hash2, code);
           if (code === SLASH) {
-            walk2[count3++] = hash2;
-            walk2[count3++] = i2 + 1;
+            trail[count3++] = hash2;
+            trail[count3++] = i2 + 1;
           }
         }
         while (count3 > 0) {
-          const length = walk2[--count3];
-          const parent = slots[slotFor(prefix, length, walk2[--count3])];
+          const length = trail[--count3];
+          const parent = slots[slotFor(prefix, length, trail[--count3])];
           if (parent !== 0) return parent;
         }
         return 0;

@@ -7,7 +7,7 @@ import {
   sha256Hex,
   toBundleError,
   toConfig
-} from "./chunks/chunk-JLWNG3CD.js";
+} from "./chunks/chunk-LWVOWFQN.js";
 import "./chunks/chunk-KHXCZCVN.js";
 import "./chunks/chunk-HDIMLUXP.js";
 import "./chunks/chunk-ROKPQ74B.js";

@@ -59,12 +59,13 @@ export function prefixTable(): PrefixTable {
   /** Each prefix's hash by number, and the numbers by slot of their hash (0: an empty slot; the root is not in it). */
   const hashes = [0];
   let slots = new Int32Array(256);
-  /** Pairs (hash, length) of a prefix's own prefixes while parents are found. */
-  const walk: number[] = [];
   /** Every prefix's characters end to end (one flat string), and where each starts. */
   let pool = "";
   const at: number[] = [];
-  /** Pairs (hash, length) of a value's prefixes, reused by every lookup (as many as the longest prefix has characters). */
+  /**
+   * Pairs (hash, length) of a string's `/`-ended prefixes, reused by every walk (a lookup's and
+   * seal's over each prefix for its parent); room for as many as the longest prefix has characters.
+   */
   let trail = new Int32Array(0);
 
   /** The slot of the prefix with this hash that is the first `length` characters of `text`, or the empty slot where it would go. */
@@ -117,13 +118,13 @@ export function prefixTable(): PrefixTable {
           const code = prefix.charCodeAt(i);
           hash = step(hash, code);
           if (code === SLASH) {
-            walk[count++] = hash;
-            walk[count++] = i + 1;
+            trail[count++] = hash;
+            trail[count++] = i + 1;
           }
         }
         while (count > 0) {
-          const length = walk[--count] as number;
-          const parent = slots[slotFor(prefix, length, walk[--count] as number)] as number;
+          const length = trail[--count] as number;
+          const parent = slots[slotFor(prefix, length, trail[--count] as number)] as number;
           if (parent !== 0) return parent;
         }
         return 0;

@@ -387,7 +387,6 @@ function prefixTable() {
   const prefixes = [""];
   const hashes = [0];
   let slots = new Int32Array(256);
-  const walk = [];
   let pool = "";
   const at = [];
   let trail = new Int32Array(0);
@@ -434,13 +433,13 @@ function prefixTable() {
           const code = prefix.charCodeAt(i);
           hash = step(hash, code);
           if (code === SLASH) {
-            walk[count++] = hash;
-            walk[count++] = i + 1;
+            trail[count++] = hash;
+            trail[count++] = i + 1;
           }
         }
         while (count > 0) {
-          const length = walk[--count];
-          const parent = slots[slotFor(prefix, length, walk[--count])];
+          const length = trail[--count];
+          const parent = slots[slotFor(prefix, length, trail[--count])];
           if (parent !== 0) return parent;
         }
         return 0;
