@@ -16,6 +16,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { median } from "./lib/measure.js";
 
 interface Count {
   ir: number;
@@ -23,19 +25,28 @@ interface Count {
   ll: number;
 }
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] !== undefined ? (args[at + 1] as string) : fallback;
-};
-if (args.includes("--help")) {
-  process.stdout.write("usage: npm run bench:instructions -- [--sizes 1000,10000] [--warm 60] [--passes 10] [--repeat 3]\n");
+const usage = "usage: npm run bench:instructions -- [--sizes 1000,10000] [--warm 60] [--passes 10] [--repeat 3]\n";
+let values: Record<string, string | boolean | undefined>;
+try {
+  values = parseArgs({
+    options: {
+      sizes: { type: "string", default: "1000,10000" },
+      warm: { type: "string", default: "60" },
+      passes: { type: "string", default: "10" },
+      repeat: { type: "string", default: "3" },
+      help: { type: "boolean", default: false },
+    },
+  }).values;
+} catch (error) {
+  process.stderr.write(`bench:instructions: ${(error as Error).message}\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(usage);
   process.exit(0);
 }
-const sizes = option("sizes", "1000,10000").split(",").map(Number);
-const warm = Number(option("warm", "60"));
-const passes = Number(option("passes", "10"));
-const repeat = Number(option("repeat", "3"));
+const sizes = String(values.sizes).split(",").map(Number);
+const [warm, passes, repeat] = [values.warm, values.passes, values.repeat].map(Number) as [number, number, number];
 if ([...sizes, warm, passes, repeat].some((n) => !Number.isInteger(n) || n < 1)) {
   process.stderr.write("bench:instructions: --sizes, --warm, --passes and --repeat take positive integers\n");
   process.exit(2);
@@ -89,8 +100,6 @@ function countOnce(size: number, run: number): Promise<Count> {
     });
   });
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 
 try {
   process.stdout.write(`per decision, median of ${repeat} callgrind runs (${warm} warm-up passes, ${passes} measured passes of 10,000 requests)\n`);
